@@ -1,0 +1,54 @@
+# Two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+HOST ?= 127.0.0.1:8000
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: demo install install-test test browsers db-start db-stop serve analyze clean-db
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# torch first, from the local CPU wheel, so sentence-transformers never pulls a CUDA build.
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet "torch==2.13.0"
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+install: $(STAMP)
+install-test: $(TEST_STAMP)
+
+# Debian's chromium for the Playwright browser tests (browsers cannot be downloaded here).
+browsers:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
+db-start: $(STAMP)
+	$(PY) -m comparer.db.embedded start
+
+db-stop:
+	@if [ -x $(PY) ]; then $(PY) -m comparer.db.embedded stop; fi
+
+analyze: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ingest fixtures/
+	$(PY) manage.py analyze
+
+demo: db-start analyze
+	$(PY) manage.py demo_setup
+	@echo "Comparer is serving on http://$(HOST)/  (log in with the demo login above; Ctrl-C stops)"
+	$(PY) manage.py runserver $(HOST)
+
+test: $(TEST_STAMP) browsers
+	$(PY) -m pytest $(PYTEST_ARGS)

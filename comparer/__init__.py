@@ -1,0 +1,1 @@
+"""Comparer: line up what news outlets claim about the same event."""

@@ -1,0 +1,484 @@
+"""Ingest: turn files, HTML pages, JSON and dataset CSV rows into Outlet and Article rows.
+
+Contract:
+- ``parse_path`` yields ``ArticleInput`` for every good item and ``IngestError`` for every
+  bad one (naming the file and row), so one bad item never stops a batch.
+- ``ingest_article`` writes one article in one transaction and is idempotent: the same
+  url or the same text (content hash) maps to the existing row.
+- A page that carries several stories, each under its own headline, becomes one Article
+  per story (``split_stories``).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone as dt_timezone
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
+
+from comparer.models import Article, Outlet
+
+UNKNOWN_OUTLET = "Unknown outlet"
+FORMATS = ("text", "html", "json", "csv")
+_EXTENSIONS = {".txt": "text", ".text": "text", ".md": "text", ".html": "html", ".htm": "html",
+               ".json": "json", ".csv": "csv"}
+MIN_ARTICLE_CHARS = 20
+
+
+class IngestError(Exception):
+    """A bad input item. ``str()`` is a one-line message naming the source (and row)."""
+
+    def __init__(self, source: str, message: str, row: int | None = None):
+        self.source, self.row, self.message = source, row, message
+        where = f"{source} row {row}" if row is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class OutletInput:
+    name: str
+    domain: str = ""
+    country: str = ""
+    language: str = ""
+    notes: str = ""
+    is_sample: bool = False
+
+
+@dataclass
+class ArticleInput:
+    outlet: OutletInput
+    title: str
+    text: str
+    url: str | None = None
+    published_at: datetime | None = None
+    byline: str = ""
+    language: str = ""
+    standfirst: str = ""
+    source_format: str = ""
+    source_name: str = ""
+    page_url: str = ""
+    page_position: int = 0
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass
+class IngestReport:
+    created: list[Article] = field(default_factory=list)
+    existing: list[Article] = field(default_factory=list)
+    errors: list[IngestError] = field(default_factory=list)
+
+    @property
+    def articles(self) -> list[Article]:
+        return self.created + self.existing
+
+
+# --- text helpers --------------------------------------------------------------------------
+
+def normalize_text(text: str) -> str:
+    """NFC, unified newlines, trimmed lines, at most one blank line between paragraphs."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00a0", " ").replace("\ufeff", "")
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def content_hash(text: str) -> str:
+    canonical = re.sub(r"\s+", " ", normalize_text(text)).strip().lower()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def decode_bytes(raw: bytes, source: str) -> str:
+    if not raw.strip():
+        raise IngestError(source, "file is empty; nothing to ingest")
+    if b"\x00" in raw[:8192]:
+        raise IngestError(source, "looks like a binary file (contains NUL bytes), not text, HTML, JSON or CSV")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            source,
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8",
+        ) from None
+
+
+def parse_when(value, source: str = "", row: int | None = None) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        moment = parse_datetime(text)
+        if moment is None:
+            day = parse_date(text)
+            if day is None:
+                raise IngestError(source, f"invalid date {text!r}; use ISO 8601 like 2025-06-08T12:00:00Z", row)
+            moment = datetime(day.year, day.month, day.day)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt_timezone.utc)
+    return moment
+
+
+# --- multi-story pages ---------------------------------------------------------------------
+
+@dataclass
+class Story:
+    title: str
+    standfirst: str
+    body: str
+
+
+_CAPTION = re.compile(r"\((AP|AFP|Reuters|Getty Images|EPA|Anadolu|TASS|Sputnik|RIA Novosti)[^)]*\)\s*$")
+_SENTENCE_END = re.compile(r"[.!?…\"”’'):]\s*$")
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    return (
+        3 <= len(words) <= 16
+        and len(line) <= 110
+        and not _SENTENCE_END.search(line)
+        and not _CAPTION.search(line)
+        and line[0].isupper()
+    )
+
+
+def split_stories(text: str) -> list[Story]:
+    """Split a page into stories, each introduced by a headline line.
+
+    A headline is a short line with no closing punctuation followed by prose. Separator
+    lines ("-") and photo captions ("... (AP)") are dropped. A page with one headline (or
+    none) is one story.
+    """
+    lines = [line.strip() for line in normalize_text(text).split("\n")]
+    lines = [line for line in lines if line and not re.fullmatch(r"[-–—*_=•·]+", line)]
+    lines = [line for line in lines if not _CAPTION.search(line)]
+    stories: list[Story] = []
+    title, body = "", []
+    for index, line in enumerate(lines):
+        next_line = lines[index + 1] if index + 1 < len(lines) else ""
+        if _is_headline(line) and next_line and not _is_headline(next_line):
+            if title or body:
+                stories.append(_make_story(title, body))
+            title, body = line, []
+        else:
+            body.append(line)
+    if title or body:
+        stories.append(_make_story(title, body))
+    return [story for story in stories if story.body]
+
+
+def _make_story(title: str, body: list[str]) -> Story:
+    standfirst = ""
+    # A first short paragraph that summarises the story is a standfirst, kept as the lead.
+    if len(body) > 1 and len(body[0]) < 300 and title:
+        standfirst = body[0]
+    return Story(title=title, standfirst=standfirst, body="\n\n".join(body))
+
+
+# --- parsers -------------------------------------------------------------------------------
+
+def detect_format(path: Path, declared: str | None = None) -> str:
+    if declared:
+        if declared not in FORMATS:
+            raise IngestError(str(path), f"unknown format {declared!r}; use one of {', '.join(FORMATS)}")
+        return declared
+    fmt = _EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise IngestError(str(path), f"cannot tell the format from {path.suffix or 'no extension'!r}; "
+                                     f"pass --format {'|'.join(FORMATS)}")
+    return fmt
+
+
+def _sidecar_meta(path: Path) -> dict:
+    sidecar = path.with_name(path.stem + ".meta.json")
+    if not sidecar.exists():
+        return {}
+    try:
+        return json.loads(sidecar.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IngestError(str(sidecar), f"malformed metadata JSON: {exc}") from None
+
+
+def outlet_from(value, default_name: str | None = None) -> OutletInput:
+    if isinstance(value, dict):
+        name = str(value.get("name") or default_name or UNKNOWN_OUTLET).strip()
+        return OutletInput(
+            name=name, domain=str(value.get("domain") or ""), country=str(value.get("country") or ""),
+            language=str(value.get("language") or ""), notes=str(value.get("notes") or ""),
+            is_sample=bool(value.get("is_sample", False)),
+        )
+    return OutletInput(name=str(value or default_name or UNKNOWN_OUTLET).strip())
+
+
+def parse_text(raw: str, source: str, meta: dict, outlet_name: str | None) -> list[ArticleInput]:
+    outlet = outlet_from(meta.get("outlet"), outlet_name)
+    if outlet_name:
+        outlet.name = outlet_name
+    url = meta.get("url") or None
+    when = parse_when(meta.get("published_at"), source)
+    stories = split_stories(raw)
+    if not stories:
+        raise IngestError(source, "no article text found")
+    multi = len(stories) > 1
+    items = []
+    for position, story in enumerate(stories):
+        title = story.title or (story.body.split("\n")[0][:200])
+        items.append(ArticleInput(
+            outlet=outlet, title=title, text=story.body, standfirst=story.standfirst,
+            url=(f"{url}#story-{position + 1}" if (url and multi) else url),
+            page_url=url or "" if multi else "", page_position=position,
+            published_at=when, byline=str(meta.get("byline") or ""), language=str(meta.get("language") or ""),
+            source_format="text", source_name=source, metadata={k: v for k, v in meta.items() if k != "outlet"},
+        ))
+    return items
+
+
+def parse_html(raw: str, source: str, meta: dict, outlet_name: str | None) -> list[ArticleInput]:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, url=meta.get("url"))
+    body = (getattr(document, "text", None) or "") if document is not None else ""
+    if len(body.strip()) < MIN_ARTICLE_CHARS:
+        raise IngestError(source, "HTML has no article body that could be extracted")
+    sitename = getattr(document, "sitename", None) or ""
+    outlet = outlet_from(meta.get("outlet"), outlet_name or sitename or getattr(document, "hostname", None))
+    if not outlet.domain and getattr(document, "hostname", None):
+        outlet.domain = document.hostname
+    return [ArticleInput(
+        outlet=outlet, title=(meta.get("title") or getattr(document, "title", None) or body[:120]).strip(),
+        text=body, url=meta.get("url") or getattr(document, "url", None) or None,
+        published_at=parse_when(meta.get("published_at") or getattr(document, "date", None), source),
+        byline=str(meta.get("byline") or getattr(document, "author", None) or ""),
+        language=str(meta.get("language") or getattr(document, "language", None) or ""),
+        source_format="html", source_name=source,
+    )]
+
+
+def article_from_mapping(item: dict, source: str, row: int | None, default_outlet=None,
+                         outlet_name: str | None = None, fmt: str = "json") -> ArticleInput:
+    if not isinstance(item, dict):
+        raise IngestError(source, f"expected an object with title and text, got {type(item).__name__}", row)
+    outlet = outlet_from(item.get("outlet") or default_outlet, outlet_name)
+    if outlet_name:
+        outlet.name = outlet_name
+    text = item.get("text")
+    if not text and item.get("html"):
+        html_items = parse_html(str(item["html"]), source, {"url": item.get("url"), "outlet": item.get("outlet")},
+                                outlet.name)
+        text = html_items[0].text
+    if not isinstance(text, str) or len(text.strip()) < MIN_ARTICLE_CHARS:
+        raise IngestError(source, "missing or empty 'text' (or 'html')", row)
+    title = item.get("title") or text.strip().split("\n")[0][:200]
+    metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+    return ArticleInput(
+        outlet=outlet, title=str(title).strip(), text=text, url=(str(item["url"]) if item.get("url") else None),
+        published_at=parse_when(item.get("published_at"), source, row), byline=str(item.get("byline") or ""),
+        language=str(item.get("language") or ""), source_format=fmt, source_name=source, metadata=metadata,
+    )
+
+
+def parse_json(raw: str, source: str, outlet_name: str | None) -> Iterator[ArticleInput | IngestError]:
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise IngestError(source, f"malformed JSON: {exc}") from None
+    default_outlet = None
+    if isinstance(data, dict) and "articles" in data:
+        default_outlet = data.get("outlet")
+        items = data["articles"]
+    elif isinstance(data, list):
+        items = data
+    else:
+        items = [data]
+    if not isinstance(items, list):
+        raise IngestError(source, "'articles' must be a list")
+    for row, item in enumerate(items, start=1):
+        try:
+            yield article_from_mapping(item, source, row, default_outlet, outlet_name)
+        except IngestError as error:
+            yield error
+
+
+_CSV_TITLE = ("title", "headline", "articleheadline", "claimheadline")
+_CSV_TEXT = ("text", "body", "articlebody", "content")
+_CSV_OUTLET = ("outlet", "source", "publisher")
+
+
+def parse_csv(raw: str, source: str, outlet_name: str | None) -> Iterator[ArticleInput | IngestError]:
+    """Generic article CSV, FNC-1 bodies (``Body ID, articleBody``) and Emergent rows."""
+    csv.field_size_limit(64 * 1024 * 1024)
+    reader = csv.DictReader(io.StringIO(raw))
+    if not reader.fieldnames:
+        raise IngestError(source, "CSV has no header row")
+    columns = {name.lower().replace(" ", "").replace("_", ""): name for name in reader.fieldnames}
+
+    def pick(row: dict, names: Iterable[str]) -> str:
+        for name in names:
+            if name in columns and row.get(columns[name]):
+                return row[columns[name]]
+        return ""
+
+    if not any(name in columns for name in _CSV_TEXT + _CSV_TITLE):
+        raise IngestError(source, f"CSV needs a text or headline column; found {', '.join(reader.fieldnames)}")
+    for row_number, row in enumerate(reader, start=2):
+        try:
+            if None in row:
+                raise IngestError(source, "row has more fields than the header", row_number)
+            text = pick(row, _CSV_TEXT) or pick(row, _CSV_TITLE)
+            title = pick(row, _CSV_TITLE) or text.strip().split("\n")[0][:200]
+            body_id = pick(row, ("bodyid", "articleid"))
+            outlet = outlet_name or pick(row, _CSV_OUTLET) or UNKNOWN_OUTLET
+            metadata = {"dataset_row": row_number}
+            if body_id:
+                metadata["dataset_id"] = body_id
+            if pick(row, ("claimid",)):
+                metadata["claim_id"] = pick(row, ("claimid",))
+            yield article_from_mapping(
+                {"title": title, "text": text, "url": pick(row, ("url",)) or None,
+                 "published_at": pick(row, ("publishedat", "date")) or None, "metadata": metadata},
+                source, row_number, default_outlet={"name": outlet, "domain": outlet if "." in outlet else ""},
+                fmt="csv",
+            )
+        except IngestError as error:
+            yield error
+
+
+def parse_path(path: str | Path, fmt: str | None = None,
+               outlet_name: str | None = None) -> Iterator[ArticleInput | IngestError]:
+    """Yield every article in a file, or an ``IngestError`` per bad file or row."""
+    path = Path(path)
+    source = str(path)
+    try:
+        if not path.is_file():
+            raise IngestError(source, "no such file")
+        size = path.stat().st_size
+        limit = settings.COMPARER["MAX_ARTICLE_BYTES"]
+        fmt = detect_format(path, fmt)
+        # A CSV dataset may hold many articles; the per-article limit applies to each row.
+        if fmt != "csv" and size > limit:
+            raise IngestError(source, f"file is {size / 1e6:.1f} MB, over the {limit / 1e6:.1f} MB article limit")
+        raw = decode_bytes(path.read_bytes(), source)
+        if fmt == "text":
+            yield from parse_text(raw, source, _sidecar_meta(path), outlet_name)
+        elif fmt == "html":
+            yield from parse_html(raw, source, _sidecar_meta(path), outlet_name)
+        elif fmt == "json":
+            yield from parse_json(raw, source, outlet_name)
+        else:
+            yield from parse_csv(raw, source, outlet_name)
+    except IngestError as error:
+        yield error
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def resolve_outlet(data: OutletInput) -> Outlet:
+    """Find the outlet by exact name, then by domain, then by a near-identical name; else create it."""
+    from rapidfuzz import fuzz, process
+
+    name = data.name.strip() or UNKNOWN_OUTLET
+    outlet = Outlet.objects.filter(name__iexact=name).first()
+    if outlet is None and data.domain:
+        outlet = Outlet.objects.filter(domain__iexact=data.domain).first()
+    if outlet is None:
+        names = dict(Outlet.objects.values_list("name", "id"))
+        match = process.extractOne(name, list(names), scorer=fuzz.token_sort_ratio, score_cutoff=96) if names else None
+        if match:
+            outlet = Outlet.objects.get(id=names[match[0]])
+    if outlet is None:
+        base_slug = slugify(name)[:180] or "outlet"
+        slug, suffix = base_slug, 2
+        while Outlet.objects.filter(slug=slug).exists():
+            slug, suffix = f"{base_slug}-{suffix}", suffix + 1
+        outlet = Outlet.objects.create(
+            name=name[:200], slug=slug, domain=data.domain, country=data.country, language=data.language,
+            notes=data.notes, is_sample=data.is_sample,
+        )
+    return outlet
+
+
+def validate(item: ArticleInput) -> None:
+    source = item.source_name or "article"
+    text = normalize_text(item.text)
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise IngestError(source, f"article text is empty or too short ({len(text)} characters)")
+    limit = settings.COMPARER["MAX_ARTICLE_BYTES"]
+    if len(text.encode("utf-8")) > limit:
+        raise IngestError(source, f"article text is over the {limit / 1e6:.1f} MB limit")
+    if not item.title.strip():
+        raise IngestError(source, "article has no title")
+
+
+@transaction.atomic
+def ingest_article(item: ArticleInput) -> tuple[Article, bool]:
+    """Store one article (idempotent by url or content hash). Returns (article, created)."""
+    validate(item)
+    text = normalize_text(item.text)
+    digest = content_hash(item.title + "\n" + text)
+    existing = None
+    if item.url:
+        existing = Article.objects.filter(url=item.url).first()
+    if existing is None:
+        existing = Article.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return existing, False
+    outlet = resolve_outlet(item.outlet)
+    article = Article.objects.create(
+        outlet=outlet, url=item.url, title=normalize_text(item.title)[:1000], standfirst=item.standfirst,
+        published_at=item.published_at, byline=item.byline[:500], text=text, content_hash=digest,
+        language=item.language or outlet.language, source_format=item.source_format,
+        source_name=item.source_name[:1000], page_url=item.page_url or "", page_position=item.page_position,
+        metadata=item.metadata,
+    )
+    return article, True
+
+
+def ingest_items(items: Iterable[ArticleInput | IngestError], report: IngestReport | None = None) -> IngestReport:
+    report = report or IngestReport()
+    for item in items:
+        if isinstance(item, IngestError):
+            report.errors.append(item)
+            continue
+        try:
+            article, created = ingest_article(item)
+        except IngestError as error:
+            report.errors.append(error)
+            continue
+        (report.created if created else report.existing).append(article)
+    return report
+
+
+def ingest_paths(paths: Iterable[str | Path], fmt: str | None = None, outlet_name: str | None = None,
+                 progress: bool = False) -> IngestReport:
+    """Ingest every file (directories are walked); bad items are reported, not fatal."""
+    files: list[Path] = []
+    for raw_path in paths:
+        path = Path(raw_path)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*")
+                                if p.is_file() and p.suffix.lower() in _EXTENSIONS and not p.name.endswith(".meta.json")
+                                and p.name.lower() != "readme.md"))
+        else:
+            files.append(path)
+    report = IngestReport()
+    iterator: Iterable[Path] = files
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(files, desc="ingest", unit="file")
+    for path in iterator:
+        ingest_items(parse_path(path, fmt, outlet_name), report)
+    return report
