@@ -138,3 +138,66 @@ LOGGING = {
 
 # How background work runs: "inline" (a thread in this process), "sync" (tests), or a queue backend.
 COMPARER_TASK_BACKEND = env("COMPARER_TASK_BACKEND", default="inline")
+
+# --- Scale: background work, Celery + Redis, feeds, vector search (issue 7, scale engineer) ------
+from django.core.exceptions import ImproperlyConfigured as _ImproperlyConfigured  # noqa: E402
+
+# The embedded server hosts several databases (dev, per-session test DBs, the benchmark's). This
+# picks one by name; DATABASE_URL cannot, because its URL form cannot carry a socket directory.
+if env("COMPARER_DB_NAME", default=""):
+    DATABASES["default"]["NAME"] = env("COMPARER_DB_NAME")
+
+# pgvector HNSW search quality: ef_search 40 (pgvector's default) misses neighbours at 100k claims,
+# and with a WHERE filter the index returns too few rows unless iterative scan keeps looking.
+# strict_order keeps rows in exact distance order, which ORDER BY ... LIMIT callers rely on.
+_vector_options = (f"-c hnsw.ef_search={env.int('COMPARER_HNSW_EF_SEARCH', default=100)} "
+                   f"-c hnsw.iterative_scan={env('COMPARER_HNSW_ITERATIVE_SCAN', default='strict_order')}")
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options["options"] = f"{_db_options.get('options', '')} {_vector_options}".strip()
+
+COMPARER_TASK_BACKENDS = ("inline", "sync", "queue", "celery")
+if COMPARER_TASK_BACKEND not in COMPARER_TASK_BACKENDS:
+    raise _ImproperlyConfigured(
+        f"COMPARER_TASK_BACKEND={COMPARER_TASK_BACKEND!r} is not one of {', '.join(COMPARER_TASK_BACKENDS)}: "
+        "'inline' (thread in this process), 'sync' (run now), 'queue' (PostgreSQL job table, run "
+        "`manage.py run_jobs`), 'celery' (Redis broker, run `celery -A comparer worker`)."
+    )
+# Jobs in the PostgreSQL queue: a 'running' job whose worker died is retried after STALE_AFTER seconds;
+# a failed attempt is retried after RETRY_DELAY * 2**attempts seconds.
+COMPARER_JOBS = {
+    "STALE_AFTER": env.int("COMPARER_JOB_STALE_AFTER", default=900),
+    "RETRY_DELAY": env.int("COMPARER_JOB_RETRY_DELAY", default=30),
+}
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True       # results live in the database rows the tasks write
+CELERY_TASK_ACKS_LATE = True           # a task whose worker dies is redelivered, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # analysis tasks are long; do not hoard them on one worker
+CELERY_TASK_DEFAULT_QUEUE = "analysis"
+CELERY_TASK_ROUTES = {
+    "comparer.fetch_url": {"queue": "fetch"},
+    "comparer.poll_feed": {"queue": "fetch"},
+    "comparer.poll_due_feeds": {"queue": "fetch"},
+    "comparer.analyse_articles": {"queue": "analysis"},
+    "comparer.retrain_relations": {"queue": "analysis"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "poll-due-feeds": {"task": "comparer.poll_due_feeds",
+                       "schedule": env.float("COMPARER_FEED_POLL_EVERY", default=60.0)},
+}
+
+COMPARER_FEEDS = {
+    "USER_AGENT": env("COMPARER_FEED_USER_AGENT", default="Comparer/0.1 (news claim comparison; polite fetcher)"),
+    # Seconds between two requests to one domain, across every process and worker.
+    "DOMAIN_INTERVAL": env.float("COMPARER_FEED_DOMAIN_INTERVAL", default=2.0),
+    "TIMEOUT": env.float("COMPARER_FEED_TIMEOUT", default=20.0),
+    "MAX_BYTES": env.int("COMPARER_FEED_MAX_BYTES", default=10 * 1024 * 1024),
+    "MAX_ENTRIES": env.int("COMPARER_FEED_MAX_ENTRIES", default=100),
+    # A failing feed waits poll_interval * 2**failures, capped here (seconds).
+    "MAX_BACKOFF": env.int("COMPARER_FEED_MAX_BACKOFF", default=24 * 3600),
+}
+# --- end of scale block ------------------------------------------------------------------------
