@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -79,7 +79,8 @@ def work(queues: Sequence[str], *, burst: bool = False, idle_sleep: float = 1.0,
     worker = worker_name()
     counts = {"done": 0, "failed": 0}
     while not should_stop():
-        close_old_connections()
+        if not connection.in_atomic_block:  # a worker drops broken or expired connections between jobs
+            close_old_connections()
         if before_each is not None:
             before_each()
         job = claim_next_job(queues, worker)
