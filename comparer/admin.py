@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, URLField, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -90,11 +90,16 @@ class CuratedModelAdmin(admin.ModelAdmin):
         if not change:
             return super().save_model(request, obj, form, change)
         try:
-            self.save_curated(request, obj, form)
+            with transaction.atomic():
+                self.save_curated(request, obj, form)
         except services.CurationError as exc:
-            # Roll back this form's changes (and the admin log entry) and say why.
-            transaction.set_rollback(True)
+            # The savepoint dropped every change this form made; say why instead of "changed".
             request._curation_error = str(exc)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_curation_error", None):
+            return None
+        return super().log_change(request, obj, message)
 
     def save_curated(self, request, obj, form):
         raise NotImplementedError(f"{type(self).__name__} must route edits through comparer.services")
@@ -174,6 +179,7 @@ class ArticleAdmin(EventParamMixin, CuratedModelAdmin):
                        "page_position", "event_locked", "syndication_locked", "analysis_status", "analysis_error",
                        "ingested_at", "analyzed_at"]
     date_hierarchy = "published_at"
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     actions = ["split_into_new_event", "mark_copies_of_earliest"]
 
     def get_readonly_fields(self, request, obj=None):
