@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: demo install install-test test browsers db-start db-stop serve analyze clean-db
+.PHONY: demo install install-test test browsers db-start db-stop serve analyze clean-db bench bench-quick worker
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,20 @@ demo: db-start analyze
 
 test: $(TEST_STAMP) browsers
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks print their figures; each ends with one SUMMARY line (see bench/README.md).
+bench-quick: $(STAMP) db-start
+	$(PY) bench/pipeline.py --quick
+	$(PY) bench/scale.py --quick
+	$(PY) bench/cluster.py --quick
+
+bench: $(STAMP) db-start
+	$(PY) bench/pipeline.py
+	$(PY) bench/scale.py
+	$(PY) bench/cluster.py
+
+# A background worker on the PostgreSQL queue (COMPARER_TASK_BACKEND=queue); it also polls due feeds.
+# With Celery instead: COMPARER_TASK_BACKEND=celery, then `$(VENV)/bin/celery -A comparer worker -Q fetch,analysis`
+# and `$(VENV)/bin/celery -A comparer beat` for the periodic feed polling.
+worker: $(STAMP)
+	$(PY) manage.py run_jobs --poll-feeds-every 60

@@ -1,0 +1,172 @@
+"""Server time of the event comparison page for a large event: 30 outlets x 200 claims each.
+
+Builds a synthetic event (real-looking sentences, speakers, channels, figures, random unit
+vectors, agree/contradict relations) inside a transaction in the configured database, requests
+/events/<id>/ through Django's test client (middleware, view, selector, template: everything but
+the network), prints p50/p95 and the query count, and rolls everything back.
+
+    .venv/bin/python bench/event_page.py [--outlets 30] [--claims 200] [--runs 30]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comparer.settings")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from comparer.models import EMBEDDING_DIM, Article, Claim, ClaimCluster, ClaimRelation, Event, Outlet  # noqa: E402
+
+SPEAKERS = [("Alexander Zorin", "TASS"), ("Maria Zakharova", "Telegram"), ("the General Staff", ""),
+            ("the Defense Ministry", "RIA Novosti"), ("a military source", "Reuters"), ("", "")]
+SUBJECTS = ["Russian forces", "Ukrainian troops", "The defence ministry", "Kyiv", "Moscow", "Air defence units"]
+VERBS = ["destroyed", "shot down", "lost", "captured", "repelled attacks by", "reported"]
+OBJECTS = ["armored vehicles", "drones", "artillery pieces", "tanks", "soldiers", "missiles"]
+PLACES = ["near Pokrovsk", "in the Dnipropetrovsk region", "around Kharkiv", "on the Zaporizhzhia front",
+          "near Kupiansk", "in Sumy region"]
+
+
+class Rollback(Exception):
+    pass
+
+
+def unit_vector(rng: random.Random) -> list[float]:
+    values = [rng.gauss(0, 1) for _ in range(EMBEDDING_DIM)]
+    norm = sum(v * v for v in values) ** 0.5
+    return [v / norm for v in values]
+
+
+def sentence(rng: random.Random, row: int, figure: int) -> str:
+    subject, verb, obj, place = (SUBJECTS[row % 6], VERBS[(row // 6) % 6], OBJECTS[(row // 36) % 6],
+                                 PLACES[row % 5])
+    return f"{subject} {verb} {figure} {obj} {place} over the past day, officials said on Sunday (item {row})."
+
+
+def build(outlets: int, claims: int, seed: int = 7) -> tuple[Event, int]:
+    rng = random.Random(seed)
+    start = datetime(2025, 6, 7, 6, 0, tzinfo=timezone.utc)
+    event = Event.objects.create(title=f"Benchmark event: {outlets} outlets x {claims} claims",
+                                 first_seen=start, last_seen=start + timedelta(hours=outlets))
+    tag = hashlib.sha256(str(time.time()).encode()).hexdigest()[:8]
+    outlet_rows = Outlet.objects.bulk_create([
+        Outlet(name=f"Bench outlet {i:02d} {tag}", slug=f"bench-outlet-{i:02d}-{tag}", country=f"Country {i % 7}")
+        for i in range(outlets)])
+    clusters = ClaimCluster.objects.bulk_create([
+        ClaimCluster(event=event, label=f"proposition {row}", position=row) for row in range(claims)])
+    articles, claim_rows = [], []
+    for index, outlet in enumerate(outlet_rows):
+        # Every third outlet gives a different figure on every tenth row: those rows contradict.
+        figures = [10 + row % 50 + (index % 3 == 0 and row % 10 == 0) * 7 for row in range(claims)]
+        texts = [sentence(rng, row, figure) for row, figure in enumerate(figures)]
+        body = "\n\n".join(texts)
+        article = Article(outlet=outlet, title=f"Front-line report {index}", text=body,
+                          url=f"https://bench-{index}-{tag}.example/report", event=event,
+                          published_at=start + timedelta(hours=index, minutes=rng.randrange(60)),
+                          content_hash=hashlib.sha256(f"{tag}{index}".encode()).hexdigest(),
+                          analysis_status=Article.AnalysisStatus.DONE)
+        articles.append((article, texts, figures))
+    Article.objects.bulk_create([a for a, _, _ in articles])
+    for index, (article, texts, figures) in enumerate(articles):
+        cursor = 0
+        for row, text in enumerate(texts):
+            speaker, channel = SPEAKERS[(row + index) % len(SPEAKERS)]
+            figure, unit = figures[row], OBJECTS[(row // 36) % 6]
+            claim_rows.append(Claim(
+                article=article, event=event, cluster=clusters[row], position=row + 1, char_start=cursor,
+                char_end=cursor + len(text), text=text, text_hash=hashlib.sha256(text.encode()).hexdigest(),
+                speaker=speaker, channel=channel, embedding=unit_vector(rng),
+                numbers=[{"value": figure, "text": f"{figure} {unit}", "unit": unit}]))
+            cursor += len(text) + 2
+    Claim.objects.bulk_create(claim_rows, batch_size=2000)
+    by_row: dict[int, list[Claim]] = {}
+    for claim in claim_rows:
+        by_row.setdefault(claim.position - 1, []).append(claim)
+    relations = []
+    for row, row_claims in by_row.items():
+        for left, right in zip(row_claims, row_claims[1:]):  # a chain per row: one judged pair per outlet
+            first, second = sorted((left, right), key=lambda c: c.id)
+            a_num, b_num = first.numbers[0]["value"], second.numbers[0]["value"]
+            if a_num != b_num:
+                relations.append(ClaimRelation(event=event, claim_a=first, claim_b=second, label="contradict",
+                                               reason="numeric_mismatch", score=0.9, details={
+                                                   "a": first.numbers[0], "b": second.numbers[0],
+                                                   "unit": first.numbers[0]["unit"]}))
+            else:
+                relations.append(ClaimRelation(event=event, claim_a=first, claim_b=second, label="agree",
+                                               reason="model", score=round(rng.uniform(0.7, 0.99), 3)))
+    ClaimRelation.objects.bulk_create(relations, batch_size=2000)
+    event.outlet_count, event.claim_count = outlets, len(claim_rows)
+    event.agree_count = sum(r.label == "agree" for r in relations)
+    event.contradict_count = len(relations) - event.agree_count
+    event.save()
+    return event, len(relations)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(client: Client, url: str, runs: int) -> tuple[list[float], int, int]:
+    client.get(url)  # warm: template compilation, first-query plans
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return timings, len(queries), len(response.content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--outlets", type=int, default=30)
+    parser.add_argument("--claims", type=int, default=200, help="claims per outlet (one per row)")
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    summary = ""
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            event, relation_count = build(args.outlets, args.claims)
+            print(f"built event {event.id}: {args.outlets} outlets, {event.claim_count} claims, "
+                  f"{relation_count} relations in {time.perf_counter() - started:.1f} s")
+            user = get_user_model().objects.create_user(username=f"bench-{event.id}", password=None)
+            client = Client()
+            client.force_login(user)
+            results = {}
+            for name, suffix in (("full page", ""), ("only disagreements", "?only=disagreements")):
+                timings, queries, size = measure(client, f"/events/{event.id}/{suffix}", args.runs)
+                results[name] = timings
+                print(f"{name:>20}: p50 {statistics.median(timings):7.1f} ms  p95 {percentile(timings, 0.95):7.1f} ms  "
+                      f"min {min(timings):7.1f} ms  queries {queries}  html {size / 1024:.0f} KiB  ({args.runs} runs)")
+            full = results["full page"]
+            summary = (f"SUMMARY event page {args.outlets} outlets x {args.claims} claims: server time p50 "
+                       f"{statistics.median(full):.1f} ms, p95 {percentile(full, 0.95):.1f} ms (target < 50 ms)")
+            raise Rollback
+    except Rollback:
+        pass
+    print(summary)
+
+
+if __name__ == "__main__":
+    main()

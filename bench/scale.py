@@ -1,0 +1,503 @@
+"""Server times as the archive grows: event page, claims API list, semantic search, adding one
+article, and HNSW recall@10 against exact search.
+
+    .venv/bin/python bench/scale.py [--quick] [--sizes 10000,100000] [--rebuild] [--samples N]
+
+Data: real FNC-1 article bodies (../shared/data/fnc1/train_bodies.csv), split into claims by
+the pipeline, encoded once (cached under var/bench/). Bodies linked through FNC-1's related
+headline/body pairs form events (at most 8 articles each, 12 outlets in turn), each article
+titled with one of its real related headlines; claim clusters, relations and counters come
+from the pipeline's own ``cluster_claims``, ``relate_event`` and ``refresh_event``. FNC-1 has
+about 31k claim sentences, so sizes above that repeat the corpus as later rounds: each round
+copies every event (same texts and decisions, new rows, dates 45 days later), which keeps the
+distribution of event sizes while the archive grows, as a real archive does.
+
+Everything is written to its own database, ``comparer_bench_scale``, on the same server; the
+tables grow from one size to the next (``--rebuild`` starts again from empty).
+Server time is measured in-process around Django's test client (routing, middleware, queries,
+templates; no network). Adding one article is timed with its sentence vectors already in the
+embedding cache, because encoding costs the same at any size.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections import defaultdict
+
+import numpy as np
+
+from common import (Timer, bench_vectors, body_claim_drafts, fnc1_bodies, fnc1_stances, log, machine,
+                    percentile, prime_embedding_cache, setup_django, summary_ms)
+
+DB_NAME = "comparer_bench_scale"
+EVENT_MAX_ARTICLES = 8
+OUTLETS = 12
+ROUND_SHIFT = 10_000_000   # row ids of round r are the base ids + r * ROUND_SHIFT
+ROUND_DAYS = 45
+HELD_OUT = 5
+SEED = 7
+
+
+# --- corpus --------------------------------------------------------------------------------
+
+def plan_events(bodies: dict[int, str], stances: list[dict]
+                ) -> tuple[list[list[int]], dict[int, str], list[tuple[int, int]]]:
+    """Events as lists of body ids, a real headline per body, and (held-out body, a story-mate)."""
+    parent = {body_id: body_id for body_id in bodies}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_body_of_headline: dict[str, int] = {}
+    headline_of: dict[int, str] = {}
+    for row in stances:
+        if row["Stance"] == "unrelated":
+            continue
+        body_id, headline = int(row["Body ID"]), row["Headline"].strip()
+        headline_of.setdefault(body_id, headline)
+        if headline in first_body_of_headline:
+            a, b = find(body_id), find(first_body_of_headline[headline])
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        else:
+            first_body_of_headline[headline] = body_id
+    groups: dict[int, list[int]] = defaultdict(list)
+    for body_id in sorted(bodies):
+        groups[find(body_id)].append(body_id)
+    rng = random.Random(SEED)
+    components = list(groups.values())
+    rng.shuffle(components)
+    # Held out: one body of each of the first big stories, added later next to its story-mates.
+    held_out = [(component.pop(), component[0]) for component in components if len(component) >= 4][:HELD_OUT]
+    events = [component[i:i + EVENT_MAX_ARTICLES] for component in components
+              for i in range(0, len(component), EVENT_MAX_ARTICLES)]
+    return events, headline_of, held_out
+
+
+def article_input(body_id: int, text: str, title: str, index: int, when):
+    from comparer.pipeline.ingest import ArticleInput, OutletInput
+
+    return ArticleInput(outlet=OutletInput(name=f"Bench outlet {index % OUTLETS:02d}", is_sample=True),
+                        title=title, text=text, published_at=when, source_format="csv",
+                        source_name="fnc1/train_bodies.csv", metadata={"dataset_id": str(body_id)})
+
+
+def load_base_events(events: list[list[int]], bodies, titles, start_index: int) -> None:
+    """Round 0: ingest, claims, (cached) embeddings, then the pipeline's clustering and relations per event."""
+    from datetime import datetime, timedelta, timezone
+
+    from django.db import transaction
+
+    from comparer.models import Article, Claim, Event
+    from comparer.pipeline import cluster, embed, relate
+    from comparer.pipeline.ingest import ingest_article
+    from comparer.pipeline.run import extract_article_claims
+
+    epoch = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    for offset, body_ids in enumerate(events):
+        number = start_index + offset
+        when = epoch + timedelta(hours=6 * number)
+        with transaction.atomic():
+            event = Event.objects.create(title=titles[body_ids[0]][:500], first_seen=when, last_seen=when)
+            for position, body_id in enumerate(body_ids):
+                article, _ = ingest_article(article_input(body_id, bodies[body_id], titles[body_id],
+                                                          number + position, when + timedelta(minutes=7 * position)))
+                claims = extract_article_claims(article)
+                embed.embed_claims(claims)
+                Claim.objects.filter(article=article).update(event=event)
+                Article.objects.filter(id=article.id).update(event=event, analysis_status="done", analyzed_at=when)
+            cluster.cluster_claims(event)
+            relate.relate_event(event)
+            cluster.refresh_event(event)
+        if offset % 50 == 49:
+            log(f"  {offset + 1}/{len(events)} events loaded")
+
+
+def _copy_sql(model, round_no: int, event_ids: list[int], copied_models) -> str:
+    from django.db.models import DateTimeField
+
+    shift = round_no * ROUND_SHIFT
+    columns, expressions = [], []
+    for field in model._meta.concrete_fields:
+        column = field.column
+        columns.append(f'"{column}"')
+        if field.primary_key or (field.is_relation and field.related_model in copied_models):
+            expressions.append(f'"{column}" + {shift}')
+        elif isinstance(field, DateTimeField) and column in ("published_at", "first_seen", "last_seen"):
+            expressions.append(f"\"{column}\" + interval '{ROUND_DAYS * round_no} days'")
+        elif column == "content_hash":
+            expressions.append(f"md5(\"{column}\" || '{round_no}') || substr(\"{column}\", 33)")
+        elif column in ("url", "page_url") and field.unique:
+            expressions.append("NULL")
+        else:
+            expressions.append(f'"{column}"')
+    table = model._meta.db_table
+    key = "id" if model.__name__ == "Event" else "event_id"
+    ids = ",".join(str(i) for i in event_ids)
+    return (f'INSERT INTO "{table}" ({", ".join(columns)}) SELECT {", ".join(expressions)} '
+            f'FROM "{table}" WHERE "{key}" IN ({ids})')
+
+
+def copy_round(round_no: int, event_ids: list[int]) -> None:
+    """Copy base events with everything in them as round ``round_no`` (plain SQL, one transaction)."""
+    from django.db import connection, transaction
+
+    from comparer.models import Article, Claim, ClaimCluster, ClaimRelation, Event
+
+    models = [Event, Article, ClaimCluster, Claim, ClaimRelation]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(_copy_sql(model, round_no, event_ids, models))
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))")
+
+
+def vector_indexes() -> list[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                       "AND indexdef ILIKE '%USING hnsw%'")
+        return cursor.fetchall()
+
+
+def grow_to(size: int, plan, bodies, titles) -> None:
+    """Add events (round 0 first, then copied rounds) until there are at least ``size`` claims."""
+    from django.db import connection
+
+    from comparer.models import Claim, Event
+
+    events, drafts = plan
+    have = Claim.objects.count()
+    if have >= size:
+        return
+    loaded = Event.objects.filter(id__lt=ROUND_SHIFT).count()
+    base_claims = [len(body_ids) + sum(len(drafts[b]) for b in body_ids) for body_ids in events]
+    if loaded < len(events):
+        batch, estimate = [], have
+        for body_ids, count in zip(events[loaded:], base_claims[loaded:]):
+            if estimate >= size:
+                break
+            batch.append(body_ids)
+            estimate += count
+        log(f"loading {len(batch)} base events (~{estimate - have} claims) through the pipeline")
+        load_base_events(batch, bodies, titles, loaded)
+        have = Claim.objects.count()
+    if have >= size:
+        return
+    base_ids = list(Event.objects.filter(id__lt=ROUND_SHIFT).order_by("id").values_list("id", flat=True))
+    base_sizes = dict(Event.objects.filter(id__lt=ROUND_SHIFT).values_list("id", "claim_count"))
+    indexes = vector_indexes()
+    with connection.cursor() as cursor:
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+    round_no = Event.objects.order_by("-id").values_list("id", flat=True).first() // ROUND_SHIFT + 1
+    while have < size:
+        chosen, estimate = [], have
+        for event_id in base_ids:
+            if estimate >= size:
+                break
+            chosen.append(event_id)
+            estimate += base_sizes[event_id]
+        log(f"copying {len(chosen)} events as round {round_no}")
+        copy_round(round_no, chosen)
+        have = Claim.objects.count()
+        round_no += 1
+    log(f"rebuilding {len(indexes)} HNSW index(es) on {have} claims")
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("ANALYZE")
+
+
+# --- measurements ------------------------------------------------------------------------
+
+def bench_client():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True,
+                                                                                 "is_superuser": True})
+    for group in Group.objects.filter(name__in=["researcher", "curator"]):
+        user.groups.add(group)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def time_requests(client, urls: list[str], warmup: int = 5) -> tuple[list[float], set[int]]:
+    for url in urls[:warmup]:
+        client.get(url)
+    times, statuses = [], set()
+    for url in urls:
+        with Timer() as timer:
+            response = client.get(url)
+        statuses.add(response.status_code)
+        times.append(timer.seconds)
+    return times, statuses
+
+
+def claims_list_times(client, samples: int, rng) -> tuple[str, list[float]]:
+    from comparer.models import Claim, Outlet
+
+    probe = client.get("/api/v1/claims/")
+    if probe.status_code == 200:
+        outlets = list(Outlet.objects.values_list("id", flat=True))
+        urls = []
+        for index in range(samples):
+            if index % 3 == 0:
+                urls.append(f"/api/v1/claims/?page={rng.randint(1, 20)}")
+            elif index % 3 == 1:
+                urls.append(f"/api/v1/claims/?outlet={rng.choice(outlets)}")
+            else:
+                urls.append("/api/v1/claims/")
+        times, statuses = time_requests(client, urls)
+        if statuses == {200}:
+            return "GET /api/v1/claims/ (pages 1-20, outlet filter, first page)", times
+        log(f"claims API answered {sorted(statuses)}; timing the ORM list query instead")
+    else:
+        log(f"GET /api/v1/claims/ answered {probe.status_code}; timing the equivalent ORM list query instead")
+    times = []
+    for _ in range(samples):
+        offset = rng.randint(0, 19) * 50
+        with Timer() as timer:
+            Claim.objects.count()
+            list(Claim.objects.select_related("article__outlet", "event").order_by("-id")[offset:offset + 50])
+        times.append(timer.seconds)
+    return "ORM equivalent of the claims list (count + 50 rows with article, outlet, event)", times
+
+
+def load_matrix():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c.id, a.outlet_id, c.embedding::text FROM comparer_claim c "
+                       "JOIN comparer_article a ON a.id = c.article_id WHERE c.embedding IS NOT NULL ORDER BY c.id")
+        rows = cursor.fetchall()
+    ids = np.array([r[0] for r in rows])
+    outlets = np.array([r[1] for r in rows])
+    matrix = np.array([np.fromstring(r[2][1:-1], sep=",", dtype=np.float32) for r in rows])
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
+    return ids, outlets, matrix
+
+
+def vector_literal(vector) -> str:
+    return "[" + ",".join(f"{x:.7f}" for x in vector) + "]"
+
+
+def knn(vector, k: int, ef_search: int, iterative: str = "off", outlet_id: int | None = None):
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL hnsw.ef_search = {int(ef_search)}")
+        cursor.execute(f"SET LOCAL hnsw.iterative_scan = {iterative}")
+        if outlet_id is None:
+            cursor.execute("SELECT id FROM comparer_claim ORDER BY embedding <=> %s::vector LIMIT %s",
+                           [vector_literal(vector), k])
+        else:
+            cursor.execute("SELECT c.id FROM comparer_claim c JOIN comparer_article a ON a.id = c.article_id "
+                           "WHERE a.outlet_id = %s ORDER BY c.embedding <=> %s::vector LIMIT %s",
+                           [outlet_id, vector_literal(vector), k])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def recall_at_10(queries, ids, outlets, matrix, ef_search, iterative="off", filtered=False, rng=None):
+    """Tie-aware recall@10: a returned claim counts if it is as near as the 10th exact neighbour
+    (the corpus repeats sentences, so exact ties are common). Filtered queries cycle through the
+    outlets and are checked against the exact neighbours within that outlet."""
+    outlet_ids = sorted(set(outlets.tolist()))
+    scores = []
+    for index, vector in enumerate(queries):
+        outlet_id = outlet_ids[index % len(outlet_ids)] if filtered else None
+        mask = outlets == outlet_id if filtered else np.ones(len(ids), dtype=bool)
+        distances = 1 - matrix[mask] @ vector
+        k = min(10, len(distances))
+        if k == 0:
+            continue
+        kth = np.partition(distances, k - 1)[k - 1]
+        exact_distance = dict(zip(ids[mask].tolist(), distances.tolist()))
+        found = knn(vector, 10, ef_search, iterative, outlet_id)
+        hits = sum(1 for claim_id in found if claim_id in exact_distance and exact_distance[claim_id] <= kth + 1e-6)
+        scores.append(min(hits, k) / k)
+    return float(np.mean(scores))
+
+
+def search_times(queries_text, query_vectors, samples):
+    from unittest import mock
+
+    from django.db import connection
+
+    from comparer import search
+
+    full, pre_encoded, bare = [], [], []
+    for text, vector in list(zip(queries_text, query_vectors))[:samples]:
+        with Timer() as timer:
+            search.semantic_search(text)
+        full.append(timer.seconds)
+        with mock.patch("comparer.pipeline.embed.encode", return_value=np.array([vector])):
+            with Timer() as timer:
+                search.semantic_search(text)
+        pre_encoded.append(timer.seconds)
+        with Timer() as timer, connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM comparer_claim ORDER BY embedding <=> %s::vector LIMIT 50",
+                           [vector_literal(vector)])
+            cursor.fetchall()
+        bare.append(timer.seconds)
+    return full, pre_encoded, bare
+
+
+def add_one_article_times(held_out, bodies, titles):
+    """Ingest + analyse one new article on an existing story, then remove it again."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comparer.models import Article, ClaimCluster, Event
+    from comparer.pipeline import cluster
+    from comparer.pipeline.ingest import ingest_article
+    from comparer.pipeline.run import analyze
+
+    times, queries = [], []
+    newest = Event.objects.order_by("-first_seen").values_list("first_seen", flat=True).first()
+    for index, (body_id, mate_id) in enumerate(held_out):
+        clusters_before = ClaimCluster.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        mate_date = (Article.objects.filter(metadata__dataset_id=str(mate_id)).order_by("id")
+                     .values_list("published_at", flat=True).first())
+        when = mate_date + timedelta(hours=2) if mate_date else newest
+        article, _ = ingest_article(article_input(body_id, bodies[body_id], titles[body_id], index, when))
+        with CaptureQueriesContext(connection) as captured, Timer() as timer:
+            report = analyze([article])
+        assert report.failed == 0, f"analysis of held-out body {body_id} failed"
+        times.append(timer.seconds)
+        queries.append(len(captured.captured_queries))
+        article.refresh_from_db()
+        event = article.event
+        article.delete()
+        ClaimCluster.objects.filter(id__gt=clusters_before, claims__isnull=True).delete()
+        if event is not None:
+            if not event.articles.exists():
+                event.delete()
+            else:
+                cluster.refresh_event(event)
+    return times, queries
+
+
+def measure(size_target: int, bodies, titles, held_out, queries, vectors, samples: int) -> dict:
+    from comparer.models import Article, Claim, ClaimRelation, Event
+
+    rng = random.Random(SEED)
+    claims, events, articles = Claim.objects.count(), Event.objects.count(), Article.objects.count()
+    relations = ClaimRelation.objects.count()
+    print(f"\n== size {size_target:,}: {claims:,} claims, {articles:,} articles, {events:,} events, "
+          f"{relations:,} relations ==")
+    figures = {"claims": claims}
+    client = bench_client()
+
+    event_ids = list(Event.objects.values_list("id", flat=True))
+    sample = rng.sample(event_ids, min(samples, len(event_ids)))
+    times, statuses = time_requests(client, [f"/events/{i}/" for i in sample])
+    sizes = dict(Event.objects.filter(id__in=sample).values_list("id", "claim_count"))
+    print(f"event page GET /events/<id>/: {summary_ms(times)}; status {sorted(statuses)}; "
+          f"claims per sampled event p50 {percentile(list(sizes.values()), 50):.0f}, max {max(sizes.values())}")
+    figures["event_p50"], figures["event_p95"] = percentile(times, 50), percentile(times, 95)
+
+    what, times = claims_list_times(client, samples, rng)
+    print(f"claims list, {what}: {summary_ms(times)}")
+    figures["list_p50"], figures["list_p95"] = percentile(times, 50), percentile(times, 95)
+    figures["list_what"] = what
+
+    queries_text = queries
+    query_vectors = np.array([vectors[t] for t in queries_text])
+    full, pre_encoded, bare = search_times(queries_text, query_vectors, samples)
+    print(f"semantic search (search.semantic_search, incl. encoding the query): {summary_ms(full)}")
+    print(f"semantic search, query vector given (ORM + joins, 50 rows): {summary_ms(pre_encoded)}")
+    print(f"bare pgvector kNN (SELECT id ... ORDER BY embedding <=> q LIMIT 50): {summary_ms(bare)}")
+    figures["search_p95"], figures["bare_p95"] = percentile(pre_encoded, 95), percentile(bare, 95)
+    figures["search_full_p95"] = percentile(full, 95)
+
+    times, queries = add_one_article_times(held_out, bodies, titles)
+    print(f"add one article (ingest done; analyse with cached vectors): {summary_ms(times)}; "
+          f"SQL queries per article {min(queries)}-{max(queries)}")
+    figures["add_p50"] = percentile(times, 50)
+
+    ids, outlets, matrix = load_matrix()
+    recall_queries = query_vectors[: min(100, len(query_vectors))]
+    for ef in (40, 100, 200):
+        with Timer() as timer:
+            recall = recall_at_10(recall_queries, ids, outlets, matrix, ef)
+        print(f"HNSW recall@10 vs exact, ef_search={ef}: {recall:.3f} "
+              f"({timer.seconds / len(recall_queries) * 1000:.1f} ms per query incl. exact check)")
+        figures[f"recall_{ef}"] = recall
+    for iterative in ("off", "strict_order"):
+        recall = recall_at_10(recall_queries, ids, outlets, matrix, 100, iterative, filtered=True)
+        print(f"HNSW recall@10 with an outlet filter (~1/{OUTLETS} of rows), ef_search=100, "
+              f"iterative_scan={iterative}: {recall:.3f}")
+        figures[f"recall_filtered_{iterative}"] = recall
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="sizes 2,000 and 10,000 claims")
+    parser.add_argument("--sizes", default="", help="comma-separated claim counts (default 10000,100000)")
+    parser.add_argument("--rebuild", action="store_true", help="empty the benchmark database first")
+    parser.add_argument("--samples", type=int, default=60, help="requests/queries per measurement")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([2000, 10000] if args.quick
+                                                                          else [10000, 100000])
+    setup_django(DB_NAME)
+    from django.core.management import call_command
+
+    if args.rebuild:
+        log(f"emptying {DB_NAME}")
+        call_command("flush", interactive=False, verbosity=0)
+    bodies = fnc1_bodies()
+    drafts = body_claim_drafts(bodies)
+    events, headline_of, held_out = plan_events(bodies, fnc1_stances())
+    titles = {b: headline_of.get(b) or (drafts[b][0].text if drafts[b] else f"FNC-1 body {b}") for b in bodies}
+    # Queries are real FNC-1 headlines that are not any article's title, so none is stored as a claim.
+    unused = sorted({row["Headline"].strip() for row in fnc1_stances()} - set(titles.values()))
+    queries = random.Random(SEED).sample(unused, min(max(args.samples, 100), len(unused)))
+
+    needed, claims = [], 0
+    for body_ids in events:
+        if claims >= max(sizes):
+            break
+        for body_id in body_ids:
+            needed += [titles[body_id]] + [d.text for d in drafts[body_id]]
+            claims += 1 + len(drafts[body_id])
+    for body_id, _ in held_out:
+        needed += [titles[body_id]] + [d.text for d in drafts[body_id]]
+    vectors = bench_vectors(needed + queries)
+    log("priming the embedding cache with the corpus vectors")
+    prime_embedding_cache(list(vectors), np.array(list(vectors.values())))
+
+    print(f"machine: {machine()} (shared with other work while this ran)")
+    results = []
+    for size in sorted(sizes):
+        with Timer() as build:
+            grow_to(size, (events, drafts), bodies, titles)
+        log(f"size {size}: built in {build.seconds:.0f} s")
+        results.append(measure(size, bodies, titles, held_out, queries, vectors, args.samples))
+    first, last = results[0], results[-1]
+    ratio = last["add_p50"] / first["add_p50"]
+    print(f"\nSUMMARY scale: at {last['claims']:,} claims event page p95 {last['event_p95'] * 1000:.0f} ms, "
+          f"claims list p95 {last['list_p95'] * 1000:.0f} ms (target < 50), search p95 "
+          f"{last['search_p95'] * 1000:.1f} ms vs bare kNN {last['bare_p95'] * 1000:.1f} ms "
+          f"(x{last['search_p95'] / last['bare_p95']:.1f}, target <= 2), add-one-article "
+          f"{last['claims']:,}/{first['claims']:,} ratio {ratio:.2f} (target <= 1.5), recall@10 "
+          f"{last['recall_100']:.3f} at ef_search=100")
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    log(f"done in {time.perf_counter() - started:.0f} s")
