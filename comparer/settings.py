@@ -189,6 +189,7 @@ CELERY_BEAT_SCHEDULE = {
     "poll-due-feeds": {"task": "comparer.poll_due_feeds",
                        "schedule": env.float("COMPARER_FEED_POLL_EVERY", default=60.0)},
 }
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")  # git-ignored
 
 COMPARER_FEEDS = {
     "USER_AGENT": env("COMPARER_FEED_USER_AGENT", default="Comparer/0.1 (news claim comparison; polite fetcher)"),
