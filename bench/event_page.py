@@ -24,6 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comparer.settings")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import django  # noqa: E402
+import numpy as np  # noqa: E402
 
 django.setup()
 
@@ -47,10 +48,9 @@ class Rollback(Exception):
     pass
 
 
-def unit_vector(rng: random.Random) -> list[float]:
-    values = [rng.gauss(0, 1) for _ in range(EMBEDDING_DIM)]
-    norm = sum(v * v for v in values) ** 0.5
-    return [v / norm for v in values]
+def unit_vectors(count: int, seed: int):
+    vectors = np.random.default_rng(seed).standard_normal((count, EMBEDDING_DIM)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def sentence(rng: random.Random, row: int, figure: int) -> str:
@@ -83,6 +83,7 @@ def build(outlets: int, claims: int, seed: int = 7) -> tuple[Event, int]:
                           analysis_status=Article.AnalysisStatus.DONE)
         articles.append((article, texts, figures))
     Article.objects.bulk_create([a for a, _, _ in articles])
+    vectors = iter(unit_vectors(outlets * claims, seed))
     for index, (article, texts, figures) in enumerate(articles):
         cursor = 0
         for row, text in enumerate(texts):
@@ -91,7 +92,7 @@ def build(outlets: int, claims: int, seed: int = 7) -> tuple[Event, int]:
             claim_rows.append(Claim(
                 article=article, event=event, cluster=clusters[row], position=row + 1, char_start=cursor,
                 char_end=cursor + len(text), text=text, text_hash=hashlib.sha256(text.encode()).hexdigest(),
-                speaker=speaker, channel=channel, embedding=unit_vector(rng),
+                speaker=speaker, channel=channel, embedding=next(vectors),
                 numbers=[{"value": figure, "text": f"{figure} {unit}", "unit": unit}]))
             cursor += len(text) + 2
     Claim.objects.bulk_create(claim_rows, batch_size=2000)

@@ -60,7 +60,7 @@ def relation_reason_text(relation) -> str:
 
 
 def _row_reasons(row: ComparisonRow) -> str:
-    return "; ".join(dict.fromkeys(relation_reason_text(r) for r in row.contradictions))
+    return "; ".join(dict.fromkeys(relation_reason_text(r) for r in row.distinct_contradictions))
 
 
 def comparison_rows_for_export(comparison: EventComparison) -> list[dict]:
@@ -147,7 +147,7 @@ def comparison_json(comparison: EventComparison) -> dict:
                 "status": row.status,
                 "outlet_count": row.outlet_count,
                 "cluster_ids": list(row.cluster_ids),
-                "reasons": [relation_reason_text(r) for r in row.contradictions],
+                "reasons": [relation_reason_text(r) for r in row.distinct_contradictions],
                 "cells": [
                     {"outlet_id": column.outlet.id, "claims": [_claim_json(claim) for claim in cell]}
                     for column, cell in zip(comparison.outlets, row.cells)

@@ -22,8 +22,17 @@ class ClaimFilters:
     date_to: datetime | None = None
 
 
+# Result lists show the sentence, outlet and event; the vectors and full article texts stay in the database.
+RESULT_DEFERRED_FIELDS = ("embedding", "article__text", "article__metadata", "article__standfirst",
+                          "article__outlet__notes", "event__centroid", "event__summary")
+
+
+def _results() -> QuerySet[Claim]:
+    return Claim.objects.select_related("article", "article__outlet", "event").defer(*RESULT_DEFERRED_FIELDS)
+
+
 def _filtered(filters: ClaimFilters | None) -> QuerySet[Claim]:
-    claims = Claim.objects.select_related("article", "article__outlet", "event")
+    claims = _results()
     if filters is None:
         return claims
     if filters.outlet_id:
@@ -63,14 +72,14 @@ def similar_claims(claim: Claim, limit: int = 10, other_events_only: bool = Fals
     """Nearest claims to a stored claim, excluding its own article."""
     if claim.embedding is None:
         return []
-    claims = (Claim.objects.select_related("article", "article__outlet", "event").exclude(article_id=claim.article_id)
-              .filter(embedding__isnull=False))
+    claims = _results().exclude(article_id=claim.article_id).filter(embedding__isnull=False)
     if other_events_only and claim.event_id:
         claims = claims.exclude(event_id=claim.event_id)
     return list(claims.annotate(distance=CosineDistance("embedding", claim.embedding)).order_by("distance")[:limit])
 
 
 def search_claims(query: str, mode: str = "keyword", filters: ClaimFilters | None = None, limit: int = 50):
+    """Keyword or semantic search, best first; an empty query finds nothing rather than everything."""
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
     if not query.strip():

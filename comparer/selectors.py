@@ -1,18 +1,31 @@
 """Read queries shared by the web UI, the API, the exports and the admin preview.
 
-``event_comparison`` is the one place the side-by-side matrix is computed.
+``event_comparison`` is the one place the side-by-side matrix is computed. Every selector
+here returns rows ready to present with a bounded number of queries (no lazy loads per row):
+large columns nobody displays (embeddings, full article text) are deferred.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 
-from django.db.models import Q
+from django.db.models import Count, F, Max, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from comparer.models import Claim, ClaimRelation, Event, Outlet
+from comparer.models import Article, Claim, ClaimRelation, Event, Outlet
 
 ROW_MERGE_MIN_SCORE = 0.6   # a contradiction this confident pulls both claims' clusters into one row
+ROW_STATUS_ORDER = {"contradict": 0, "agree": 1, "discusses": 2, "related": 3, "single": 4}
+COLUMN_ORDERS = ("first_report", "name", "claims")
+EVENT_ORDERS = ("contested", "newest")
+
+# Columns of a claim row (and its article) that pages never display; loading them for thousands
+# of claims would cost more than the rest of the page.
+CLAIM_HEAVY_FIELDS = ("embedding", "article__text", "article__standfirst", "article__metadata",
+                      "article__outlet__notes")
 
 
 @dataclass
@@ -21,6 +34,9 @@ class OutletColumn:
     first_report_at: datetime | None
     article_ids: list[int]
     is_first_reporter: bool = False
+    articles: list[Article] = field(default_factory=list)
+    claim_count: int = 0
+    copies_from: list[str] = field(default_factory=list)   # outlets whose articles this one syndicates
 
 
 @dataclass
@@ -30,12 +46,40 @@ class ComparisonRow:
     cluster_ids: list[int]
     cells: list[list[Claim]]            # one list of claims per outlet column, same order as ``outlets``
     relations: list[ClaimRelation] = field(default_factory=list)
-    status: str = "single"              # contradict | agree | discusses | single
-    outlet_count: int = 0
+    status: str = "single"              # contradict | agree | discusses | related | single
+    outlet_count: int = 0               # columns with at least one claim in this row
+    independent_outlet_count: int = 0   # the same, counting a syndicated copy as its original's outlet
+    figures: dict[int, list[str]] = field(default_factory=dict)  # claim id -> mismatching figures to highlight
+    columns: list[OutletColumn] = field(default_factory=list, repr=False)  # the comparison's outlets, shared
+
+    @property
+    def copy_outlet_count(self) -> int:
+        """Columns here only because they republish another column's article."""
+        return max(0, self.outlet_count - self.independent_outlet_count)
+
+    @property
+    def labelled_cells(self):
+        """(column, claims) pairs, for templates that label each cell with its outlet."""
+        return zip(self.columns, self.cells)
 
     @property
     def contradictions(self) -> list[ClaimRelation]:
         return [r for r in self.relations if r.label == ClaimRelation.Label.CONTRADICT]
+
+    @property
+    def distinct_contradictions(self) -> list[ClaimRelation]:
+        """One contradiction per distinct reason and evidence, most confident first."""
+        seen, distinct = set(), []
+        for relation in self.contradictions:
+            key = (relation.reason, repr(sorted((relation.details or {}).items())))
+            if key not in seen:
+                seen.add(key)
+                distinct.append(relation)
+        return distinct
+
+    @property
+    def agreements(self) -> list[ClaimRelation]:
+        return [r for r in self.relations if r.label == ClaimRelation.Label.AGREE]
 
 
 @dataclass
@@ -45,6 +89,16 @@ class EventComparison:
     rows: list[ComparisonRow]
     relations: list[ClaimRelation]
     syndicated: dict[int, int]          # copy article id -> original article id
+    column_order: str = "first_report"
+    total_rows: int = 0                 # rows before the "only disagreements" filter
+    row_count: int = 0                  # rows after it, before ``row_offset``/``row_limit``
+    row_offset: int = 0
+    article_claim_counts: dict[int, int] = field(default_factory=dict)   # shown claims per article
+    contradicted_article_ids: set[int] = field(default_factory=set)     # articles with a claim in a contradict row
+
+    @property
+    def contradict_row_count(self) -> int:
+        return sum(1 for row in self.rows if row.status == "contradict")
 
 
 def _union_find(ids):
@@ -64,91 +118,490 @@ def _union_find(ids):
     return find, union
 
 
-def event_comparison(*, event_id: int, only_disagreements: bool = False, checkworthy_only: bool = True
-                     ) -> EventComparison:
-    """The side-by-side matrix: outlet columns (by first report), one row per proposition."""
-    event = get_object_or_404(Event, id=event_id)
-    claims = list(Claim.objects.filter(event_id=event_id).select_related("article", "article__outlet")
-                  .order_by("article__published_at", "article_id", "position"))
-    if checkworthy_only:
-        claims = [c for c in claims if c.is_checkworthy or c.is_headline]
-    relations = list(ClaimRelation.objects.filter(event_id=event_id).exclude(label="unrelated")
-                     .select_related("claim_a__article__outlet", "claim_b__article__outlet"))
+def _mismatch_figures(relation: ClaimRelation) -> tuple[str | None, str | None]:
+    """The two figure texts of a numeric-mismatch relation, in (claim_a, claim_b) order."""
+    details = relation.details or {}
+    a, b = details.get("a"), details.get("b")
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return None, None
+    return a.get("text"), b.get("text")
+
+
+# What a comparison shows of a claim; the rest (vectors, parsed figures, hashes) stays in the database
+# until a caller asks for it.
+CLAIM_DISPLAY_FIELDS = ("id", "article_id", "event_id", "cluster_id", "cluster_locked", "position", "char_start",
+                        "char_end", "text", "is_headline", "is_checkworthy", "speaker", "channel", "is_quote")
+ARTICLE_COLUMNS = ("id", "outlet_id", "title", "url", "published_at", "syndicated_copy_of_id", "event_id",
+                   "outlet__id", "outlet__name", "outlet__slug", "outlet__country", "outlet__domain",
+                   "outlet__language", "outlet__is_sample")
+
+
+def event_comparison(*, event_id: int, only_disagreements: bool = False, checkworthy_only: bool = True,
+                     column_order: str = "first_report", row_offset: int = 0, row_limit: int | None = None,
+                     contradictions_only: bool = False) -> EventComparison:
+    """The side-by-side matrix: outlet columns (by first report), one row per proposition.
+
+    Rows are claim clusters; a confident contradiction between two clusters merges them into one
+    row so the conflicting claims sit side by side. Contradict rows come first, then agree,
+    discusses, related (several outlets, no judgement) and single-source rows. ``column_order`` is
+    ``first_report`` (default), ``name`` or ``claims`` (most claims first).
+
+    The layout is computed from ids and flags only; full claim and relation rows are loaded just
+    for the rows returned, so ``row_offset``/``row_limit`` (one page of rows) keep a 6,000-claim
+    event cheap. Without a limit every row is returned and ``relations`` holds all the event's
+    relations; with one, it holds the returned rows' relations. ``contradictions_only`` loads just
+    the contradict relations into rows (what the web page shows; statuses are unaffected).
+    Six queries at most.
+    """
+    if column_order not in COLUMN_ORDERS:
+        raise ValueError(f"unknown column order {column_order!r}; use one of {', '.join(COLUMN_ORDERS)}")
+    event = get_object_or_404(Event.objects.defer("centroid"), id=event_id)
+    # (id, article_id, cluster_id, position, is_checkworthy, is_headline)
+    skeleton = list(Claim.objects.filter(event_id=event_id).values_list(
+        "id", "article_id", "cluster_id", "position", "is_checkworthy", "is_headline"))
+    articles = {a.id: a for a in Article.objects.filter(id__in=Claim.objects.filter(event_id=event_id)
+                                                        .values("article_id"))
+                .select_related("outlet").only(*ARTICLE_COLUMNS)}
+    relation_skeleton = list(ClaimRelation.objects.filter(event_id=event_id)
+                             .exclude(label=ClaimRelation.Label.UNRELATED)
+                             .values_list("id", "claim_a_id", "claim_b_id", "label", "score"))
+    far = datetime.max.replace(tzinfo=dt_timezone.utc)
+    skeleton.sort(key=lambda c: (articles[c[1]].published_at or far, c[1], c[3]))
+    shown = [c for c in skeleton if c[4] or c[5]] if checkworthy_only else skeleton
+    article_of = {c[0]: c[1] for c in skeleton}
 
     columns: dict[int, OutletColumn] = {}
     syndicated: dict[int, int] = {}
-    for claim in claims:
-        article = claim.article
-        if article.syndicated_copy_of_id:
-            syndicated[article.id] = article.syndicated_copy_of_id
+    for article in sorted(articles.values(), key=lambda a: (a.published_at or far, a.id)):
         column = columns.get(article.outlet_id)
         if column is None:
             columns[article.outlet_id] = column = OutletColumn(article.outlet, article.published_at, [])
-        if article.id not in column.article_ids:
-            column.article_ids.append(article.id)
+        column.article_ids.append(article.id)
+        column.articles.append(article)
+        if article.syndicated_copy_of_id:
+            syndicated[article.id] = article.syndicated_copy_of_id
         if article.published_at and (column.first_report_at is None or article.published_at < column.first_report_at):
             column.first_report_at = article.published_at
-    outlets = sorted(columns.values(), key=lambda c: (c.first_report_at is None, c.first_report_at, c.outlet.name))
-    if outlets and outlets[0].first_report_at:
-        outlets[0].is_first_reporter = True
+    outlet_of_article = {article_id: article.outlet_id for article_id, article in articles.items()}
+    originals_elsewhere = {o for o in syndicated.values() if o not in outlet_of_article}
+    if originals_elsewhere:
+        outlet_of_article.update(Article.objects.filter(id__in=originals_elsewhere).values_list("id", "outlet_id"))
+    for copy_id, original_id in syndicated.items():
+        original_column = columns.get(outlet_of_article.get(original_id))
+        copy_column = columns[outlet_of_article[copy_id]]
+        name = original_column.outlet.name if original_column else "another outlet"
+        if name not in copy_column.copies_from:
+            copy_column.copies_from.append(name)
+
+    article_claim_counts = Counter(c[1] for c in shown)
+    for article_id, count in article_claim_counts.items():
+        columns[outlet_of_article[article_id]].claim_count += count
+    by_first_report = sorted(columns.values(),
+                             key=lambda c: (c.first_report_at is None, c.first_report_at or far, c.outlet.name))
+    if by_first_report and by_first_report[0].first_report_at:
+        by_first_report[0].is_first_reporter = True
+    if column_order == "name":
+        outlets = sorted(columns.values(), key=lambda c: c.outlet.name.lower())
+    elif column_order == "claims":
+        outlets = sorted(columns.values(), key=lambda c: (-c.claim_count, c.outlet.name.lower()))
+    else:
+        outlets = by_first_report
+    if checkworthy_only:
+        outlets = [c for c in outlets if c.claim_count]
     column_index = {column.outlet.id: index for index, column in enumerate(outlets)}
 
-    group_of = {c.id: (c.cluster_id if c.cluster_id else -c.id) for c in claims}
+    group_of = {c[0]: (c[2] if c[2] else -c[0]) for c in shown}
     find, union = _union_find(set(group_of.values()))
-    for relation in relations:
-        if (relation.label == ClaimRelation.Label.CONTRADICT and relation.score >= ROW_MERGE_MIN_SCORE
-                and relation.claim_a_id in group_of and relation.claim_b_id in group_of):
-            union(group_of[relation.claim_a_id], group_of[relation.claim_b_id])
+    for _, claim_a_id, claim_b_id, label, score in relation_skeleton:
+        if (label == ClaimRelation.Label.CONTRADICT and score >= ROW_MERGE_MIN_SCORE
+                and claim_a_id in group_of and claim_b_id in group_of):
+            union(group_of[claim_a_id], group_of[claim_b_id])
 
-    rows: dict[int, ComparisonRow] = {}
-    row_of_claim: dict[int, ComparisonRow] = {}
-    for claim in claims:
-        root = find(group_of[claim.id])
-        row = rows.get(root)
-        if row is None:
-            rows[root] = row = ComparisonRow(key=f"row-{abs(root)}", label=claim.text, cluster_ids=[],
-                                             cells=[[] for _ in outlets])
-        if claim.cluster_id and claim.cluster_id not in row.cluster_ids:
-            row.cluster_ids.append(claim.cluster_id)
-        row.cells[column_index[claim.article.outlet_id]].append(claim)
-        row_of_claim[claim.id] = row
-    for relation in relations:
-        row_a, row_b = row_of_claim.get(relation.claim_a_id), row_of_claim.get(relation.claim_b_id)
-        if row_a is not None and row_a is row_b:
-            row_a.relations.append(relation)
-    result_rows = []
-    for row in rows.values():
-        row.outlet_count = sum(1 for cell in row.cells if cell)
-        labels = {r.label for r in row.relations}
-        if "contradict" in labels:
-            row.status = "contradict"
-        elif "agree" in labels:
-            row.status = "agree"
-        elif "discusses" in labels:
-            row.status = "discusses"
-        elif row.outlet_count > 1:
-            row.status = "related"
-        else:
-            row.status = "single"
-        row.relations.sort(key=lambda r: (r.label != "contradict", -r.score))
-        if only_disagreements and row.status != "contradict":
-            continue
-        result_rows.append(row)
-    order = {"contradict": 0, "agree": 1, "discusses": 2, "related": 3, "single": 4}
-    result_rows.sort(key=lambda r: (order[r.status], -r.outlet_count))
-    return EventComparison(event=event, outlets=outlets, rows=result_rows, relations=relations,
-                           syndicated=syndicated)
+    # Layout pass on ids: which claims and relations each row holds, and its status.
+    layout: dict[int, dict] = {}
+    row_of_claim: dict[int, int] = {}
+    source_of_article = {article_id: outlet_of_article.get(syndicated[article_id], outlet)
+                         if article_id in syndicated else outlet for article_id, outlet in outlet_of_article.items()}
+    for claim_id, article_id, *_ in shown:
+        root = find(group_of[claim_id])
+        entry = layout.get(root)
+        if entry is None:
+            layout[root] = entry = {"claims": [], "relations": [], "labels": set(), "outlets": set(), "sources": set()}
+        entry["claims"].append(claim_id)
+        entry["outlets"].add(outlet_of_article[article_id])
+        entry["sources"].add(source_of_article[article_id])
+        row_of_claim[claim_id] = root
+    for relation_id, claim_a_id, claim_b_id, label, _ in relation_skeleton:
+        root = row_of_claim.get(claim_a_id)
+        if root is not None and root == row_of_claim.get(claim_b_id):
+            layout[root]["relations"].append(relation_id)
+            layout[root]["labels"].add(label)
+    ordered = []
+    for root, entry in layout.items():
+        labels = entry["labels"]
+        status = next((s for s in ("contradict", "agree", "discusses") if s in labels),
+                      "related" if len(entry["sources"]) > 1 else "single")
+        ordered.append((ROW_STATUS_ORDER[status], -len(entry["sources"]), -len(entry["outlets"]), root, status))
+    total_rows = len(ordered)
+    if only_disagreements:
+        ordered = [item for item in ordered if item[4] == "contradict"]
+    # Ties keep first-appearance order (dicts keep insertion order; the sort is stable).
+    ordered.sort(key=lambda item: item[:3])
+    row_count = len(ordered)
+    page = ordered[row_offset:row_offset + row_limit] if row_limit is not None else ordered[row_offset:]
+
+    # Full rows for what is returned.
+    if row_limit is None:
+        claim_filter, relation_filter = Q(event_id=event_id), Q(event_id=event_id)
+    else:
+        claim_filter = Q(id__in=[cid for *_, root, _ in page for cid in layout[root]["claims"]])
+        relation_filter = Q(id__in=[rid for *_, root, _ in page for rid in layout[root]["relations"]])
+    claim_by_id = {c.id: c for c in Claim.objects.filter(claim_filter).only(*CLAIM_DISPLAY_FIELDS)}
+    for claim in claim_by_id.values():
+        if claim.article_id in articles:
+            claim.article = articles[claim.article_id]
+    relations = ClaimRelation.objects.filter(relation_filter).exclude(label=ClaimRelation.Label.UNRELATED)
+    if contradictions_only:
+        relations = relations.filter(label=ClaimRelation.Label.CONTRADICT)
+    relations = list(relations.order_by("-score", "id"))
+    missing = {cid for r in relations for cid in (r.claim_a_id, r.claim_b_id) if cid not in claim_by_id}
+    if missing:  # a relation whose claim has since moved to another event
+        claim_by_id.update({c.id: c for c in Claim.objects.filter(id__in=missing)
+                            .select_related("article", "article__outlet").defer(*CLAIM_HEAVY_FIELDS)})
+    for relation in relations:  # attach the loaded claims so callers reading relation.claim_a cost no query
+        relation.claim_a = claim_by_id[relation.claim_a_id]
+        relation.claim_b = claim_by_id[relation.claim_b_id]
+    relation_by_id = {r.id: r for r in relations}
+
+    rows = []
+    for _, _, _, root, status in page:
+        entry = layout[root]
+        row = ComparisonRow(key=f"row-{root}" if root > 0 else f"row-claim-{-root}", label="", cluster_ids=[],
+                            cells=[[] for _ in outlets], status=status, outlet_count=len(entry["outlets"]),
+                            independent_outlet_count=len(entry["sources"]), columns=outlets)
+        for claim_id in entry["claims"]:
+            claim = claim_by_id[claim_id]
+            if not row.label:
+                row.label = claim.text
+            if claim.cluster_id and claim.cluster_id not in row.cluster_ids:
+                row.cluster_ids.append(claim.cluster_id)
+            row.cells[column_index[outlet_of_article[claim.article_id]]].append(claim)
+        row.relations = [relation_by_id[rid] for rid in entry["relations"] if rid in relation_by_id]
+        row.relations.sort(key=lambda r: (r.label != ClaimRelation.Label.CONTRADICT, -r.score))
+        for relation in row.contradictions:
+            figure_a, figure_b = _mismatch_figures(relation)
+            for claim_id, figure in ((relation.claim_a_id, figure_a), (relation.claim_b_id, figure_b)):
+                if figure and figure not in row.figures.setdefault(claim_id, []):
+                    row.figures[claim_id].append(figure)
+        rows.append(row)
+    contradicted_articles = {article_of[cid] for *_, root, status in ordered if status == "contradict"
+                             for cid in layout[root]["claims"]}
+    return EventComparison(event=event, outlets=outlets, rows=rows, relations=relations, syndicated=syndicated,
+                           column_order=column_order, total_rows=total_rows, row_count=row_count,
+                           row_offset=row_offset, article_claim_counts=dict(article_claim_counts),
+                           contradicted_article_ids=contradicted_articles)
 
 
-def event_list(*, outlet_id: int | None = None, has_contradictions: bool = False):
-    events = Event.objects.all()
+# --- events list ---------------------------------------------------------------------------------
+
+@dataclass
+class CoverageSlice:
+    outlet_id: int
+    outlet_name: str
+    outlet_slug: str
+    claims: int
+    share: float    # 0..1 of the event's claims
+
+
+def event_list(*, outlet_id: int | None = None, has_contradictions: bool = False, country: str = "",
+               date_from: date | None = None, date_to: date | None = None, order: str = "contested"
+               ) -> QuerySet[Event]:
+    """Events for the list page and the API. ``order``: ``contested`` (most contradictions, then
+    newest) or ``newest`` (latest report first, then most contradictions). Dates filter on overlap:
+    an event reported from 6 to 9 June is in the range 8-10 June."""
+    if order not in EVENT_ORDERS:
+        raise ValueError(f"unknown event order {order!r}; use one of {', '.join(EVENT_ORDERS)}")
+    events = Event.objects.defer("centroid")
     if outlet_id:
-        events = events.filter(articles__outlet_id=outlet_id).distinct()
+        events = events.filter(id__in=Article.objects.filter(outlet_id=outlet_id).values("event_id"))
+    if country:
+        events = events.filter(id__in=Article.objects.filter(outlet__country__iexact=country).values("event_id"))
     if has_contradictions:
         events = events.filter(contradict_count__gt=0)
-    return events.order_by("-contradict_count", "-first_seen", "-id")
+    if date_from:
+        events = events.filter(Q(last_seen__date__gte=date_from) | Q(last_seen__isnull=True, first_seen__date__gte=date_from))
+    if date_to:
+        events = events.filter(first_seen__date__lte=date_to)
+    if order == "newest":
+        return events.order_by(F("last_seen").desc(nulls_last=True), "-contradict_count", "-id")
+    return events.order_by("-contradict_count", F("last_seen").desc(nulls_last=True), "-id")
 
 
-def claim_relations(*, claim_id: int):
+def event_coverage(*, event_ids: list[int]) -> dict[int, list[CoverageSlice]]:
+    """Claims per outlet for each event, largest first: the coverage bars on the events list (one query)."""
+    counts = (Claim.objects.filter(event_id__in=event_ids)
+              .values("event_id", "article__outlet_id", "article__outlet__name", "article__outlet__slug")
+              .annotate(n=Count("id")).order_by("event_id", "-n", "article__outlet__name"))
+    coverage: dict[int, list[CoverageSlice]] = {event_id: [] for event_id in event_ids}
+    for item in counts:
+        coverage[item["event_id"]].append(CoverageSlice(item["article__outlet_id"], item["article__outlet__name"],
+                                                        item["article__outlet__slug"], item["n"], 0.0))
+    for slices in coverage.values():
+        total = sum(s.claims for s in slices) or 1
+        for s in slices:
+            s.share = s.claims / total
+    return coverage
+
+
+def outlet_choices() -> list[Outlet]:
+    return list(Outlet.objects.only("id", "name", "slug", "country").order_by("name"))
+
+
+def country_choices() -> list[str]:
+    return list(Outlet.objects.exclude(country="").order_by("country").values_list("country", flat=True).distinct())
+
+
+# --- claims and articles -------------------------------------------------------------------------
+
+def claim_relations(*, claim_id: int) -> QuerySet[ClaimRelation]:
     return (ClaimRelation.objects.filter(Q(claim_a_id=claim_id) | Q(claim_b_id=claim_id))
-            .select_related("claim_a__article__outlet", "claim_b__article__outlet"))
+            .select_related("claim_a__article__outlet", "claim_b__article__outlet")
+            .defer("claim_a__embedding", "claim_b__embedding", "claim_a__article__text", "claim_b__article__text",
+                   "claim_a__article__metadata", "claim_b__article__metadata"))
+
+
+@dataclass
+class RelatedClaim:
+    relation: ClaimRelation
+    other: Claim
+
+
+@dataclass
+class ClaimDetail:
+    claim: Claim
+    context_before: str
+    context_after: str
+    cluster_claims: list[Claim]          # the same proposition, other articles
+    relations: list[RelatedClaim]        # contradictions first
+    similar: list[Claim]                 # nearest claims elsewhere (pgvector)
+
+
+CONTEXT_CHARS = 400
+
+
+def _context(text: str, start: int, end: int) -> tuple[str, str]:
+    """Up to CONTEXT_CHARS of article text on each side of a claim, cut at a paragraph or word."""
+    before = text[max(0, start - CONTEXT_CHARS):start]
+    after = text[end:end + CONTEXT_CHARS]
+    if start > CONTEXT_CHARS:
+        cut = before.find("\n")
+        before = "… " + (before[cut + 1:] if cut != -1 else before.split(" ", 1)[-1])
+    if end + CONTEXT_CHARS < len(text):
+        cut = after.rfind("\n")
+        after = (after[:cut] if cut > 0 else after.rsplit(" ", 1)[0]) + " …"
+    return before, after
+
+
+def claim_detail(*, claim_id: int, similar_limit: int = 8) -> ClaimDetail:
+    from comparer.search import similar_claims
+
+    claim = get_object_or_404(Claim.objects.select_related("article", "article__outlet", "event", "cluster")
+                              .defer("article__metadata", "event__centroid", "cluster__centroid"), id=claim_id)
+    article = claim.article
+    if claim.is_headline:
+        before, after = "", ""
+    else:
+        before, after = _context(article.text, claim.char_start, claim.char_end)
+    cluster_claims = []
+    if claim.cluster_id:
+        cluster_claims = list(Claim.objects.filter(cluster_id=claim.cluster_id).exclude(id=claim.id)
+                              .select_related("article", "article__outlet").defer(*CLAIM_HEAVY_FIELDS)
+                              .order_by("article__published_at", "id"))
+    related = []
+    for relation in claim_relations(claim_id=claim.id).exclude(label=ClaimRelation.Label.UNRELATED):
+        other = relation.claim_b if relation.claim_a_id == claim.id else relation.claim_a
+        related.append(RelatedClaim(relation, other))
+    related.sort(key=lambda r: (r.relation.label != ClaimRelation.Label.CONTRADICT,
+                                r.relation.label != ClaimRelation.Label.AGREE, -r.relation.score))
+    similar = similar_claims(claim, limit=similar_limit)
+    return ClaimDetail(claim, before, after, cluster_claims, related, similar)
+
+
+@dataclass
+class TextSegment:
+    text: str
+    claim: Claim | None = None
+    contradictions: int = 0
+
+
+@dataclass
+class ArticleDetail:
+    article: Article
+    headline_claim: Claim | None
+    segments: list[TextSegment]
+    claims: list[Claim]
+    copies: list[Article]
+
+
+def article_detail(*, article_id: int) -> ArticleDetail:
+    """The article text cut into plain and claim segments, so the page can highlight and link
+    each claim while escaping every character of the (untrusted) text."""
+    article = get_object_or_404(Article.objects.select_related("outlet", "event", "syndicated_copy_of__outlet")
+                                .defer("event__centroid", "syndicated_copy_of__text"), id=article_id)
+    claims = list(Claim.objects.filter(article_id=article.id).defer("embedding").order_by("position"))
+    contradictions = dict(
+        Claim.objects.filter(article_id=article.id)
+        .annotate(n=Count("relations_as_a", filter=Q(relations_as_a__label="contradict"), distinct=True)
+                  + Count("relations_as_b", filter=Q(relations_as_b__label="contradict"), distinct=True))
+        .values_list("id", "n"))
+    headline = next((c for c in claims if c.is_headline), None)
+    segments, cursor, text = [], 0, article.text
+    for claim in sorted((c for c in claims if not c.is_headline), key=lambda c: c.char_start):
+        if claim.char_start < cursor or claim.char_end > len(text):
+            continue  # overlapping or stale offsets: show the text plainly rather than garble it
+        if claim.char_start > cursor:
+            segments.append(TextSegment(text[cursor:claim.char_start]))
+        segments.append(TextSegment(text[claim.char_start:claim.char_end], claim, contradictions.get(claim.id, 0)))
+        cursor = claim.char_end
+    if cursor < len(text):
+        segments.append(TextSegment(text[cursor:]))
+    copies = list(Article.objects.filter(syndicated_copy_of_id=article.id).select_related("outlet")
+                  .only("id", "title", "published_at", "outlet__name", "outlet__slug"))
+    return ArticleDetail(article, headline, segments, claims, copies)
+
+
+# --- outlets -------------------------------------------------------------------------------------
+
+@dataclass
+class OutletAgreement:
+    other: Outlet
+    agree: int = 0
+    contradict: int = 0
+    discusses: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.agree + self.contradict + self.discusses
+
+    @property
+    def contradict_share(self) -> float:
+        judged = self.agree + self.contradict
+        return self.contradict / judged if judged else 0.0
+
+
+@dataclass
+class OutletDetail:
+    outlet: Outlet
+    article_count: int
+    claim_count: int
+    events: list[Event]
+    recent_articles: list[Article]
+    agreements: list[OutletAgreement]
+    copies_from: list[tuple[str, str, int]]   # (outlet name, slug, articles copied)
+
+
+def _label_counts():
+    return {label: Count("id", filter=Q(label=label)) for label in ("agree", "contradict", "discusses")}
+
+
+def outlet_agreements(*, outlet_id: int) -> list[OutletAgreement]:
+    """How often this outlet's claims agree with / contradict each other outlet's (two queries + names)."""
+    by_other: dict[int, OutletAgreement] = {}
+    for mine, theirs in (("claim_a", "claim_b"), ("claim_b", "claim_a")):
+        counts = (ClaimRelation.objects.filter(**{f"{mine}__article__outlet_id": outlet_id})
+                  .exclude(**{f"{theirs}__article__outlet_id": outlet_id})
+                  .values(other=F(f"{theirs}__article__outlet_id")).annotate(**_label_counts()).order_by())
+        for item in counts:
+            entry = by_other.setdefault(item["other"], OutletAgreement(other=None))
+            entry.agree += item["agree"]
+            entry.contradict += item["contradict"]
+            entry.discusses += item["discusses"]
+    outlets = Outlet.objects.in_bulk(list(by_other))
+    for other_id, entry in by_other.items():
+        entry.other = outlets[other_id]
+    result = [entry for entry in by_other.values() if entry.total]
+    result.sort(key=lambda e: (-e.contradict, -e.total, e.other.name))
+    return result
+
+
+def outlet_detail(*, slug: str, recent_limit: int = 30) -> OutletDetail:
+    outlet = get_object_or_404(Outlet, slug=slug)
+    totals = Article.objects.filter(outlet=outlet).aggregate(articles=Count("id", distinct=True),
+                                                             claims=Count("claims"))
+    events = list(Event.objects.filter(id__in=Article.objects.filter(outlet=outlet).values("event_id"))
+                  .defer("centroid").order_by(F("last_seen").desc(nulls_last=True), "-id")[:50])
+    recent = list(Article.objects.filter(outlet=outlet).select_related("event")
+                  .only("id", "title", "url", "published_at", "event_id", "event__title", "syndicated_copy_of_id")
+                  .annotate(n_claims=Count("claims")).order_by(F("published_at").desc(nulls_last=True), "-id")
+                  [:recent_limit])
+    copies_from = [(row["syndicated_copy_of__outlet__name"], row["syndicated_copy_of__outlet__slug"], row["n"])
+                   for row in Article.objects.filter(outlet=outlet, syndicated_copy_of__isnull=False)
+                   .values("syndicated_copy_of__outlet__name", "syndicated_copy_of__outlet__slug")
+                   .annotate(n=Count("id")).order_by("-n")]
+    return OutletDetail(outlet, totals["articles"], totals["claims"], events, recent, outlet_agreements(outlet_id=outlet.id),
+                        copies_from)
+
+
+def outlet_list() -> QuerySet[Outlet]:
+    return (Outlet.objects.annotate(article_count=Count("articles", distinct=True),
+                                    event_count=Count("articles__event", distinct=True),
+                                    last_published=Max("articles__published_at"))
+            .order_by("name"))
+
+
+# --- two outlets side by side --------------------------------------------------------------------
+
+@dataclass
+class PairRelation:
+    relation: ClaimRelation
+    claim_a: Claim       # from outlet A (as chosen by the user, not the stored pair order)
+    claim_b: Claim       # from outlet B
+
+
+@dataclass
+class OutletPairComparison:
+    outlet_a: Outlet
+    outlet_b: Outlet
+    event: Event | None
+    counts: dict[str, int]
+    relations: list[PairRelation]
+    truncated: bool
+    shared_events: int
+
+
+def outlet_pair_comparison(*, outlet_a_id: int, outlet_b_id: int, event_id: int | None = None,
+                           limit: int = 200) -> OutletPairComparison:
+    """Every agreement / contradiction / discussion between two outlets' claims, on one event or
+    all of them; contradictions first. ``limit`` caps the listed pairs, never the counts."""
+    if outlet_a_id == outlet_b_id:
+        raise ValueError("pick two different outlets to compare")
+    outlets = Outlet.objects.in_bulk([outlet_a_id, outlet_b_id])
+    if len(outlets) != 2:
+        raise Http404("no such outlet")
+    event = get_object_or_404(Event.objects.defer("centroid"), id=event_id) if event_id else None
+    pair = (Q(claim_a__article__outlet_id=outlet_a_id, claim_b__article__outlet_id=outlet_b_id)
+            | Q(claim_a__article__outlet_id=outlet_b_id, claim_b__article__outlet_id=outlet_a_id))
+    relations = ClaimRelation.objects.filter(pair).exclude(label=ClaimRelation.Label.UNRELATED)
+    if event:
+        relations = relations.filter(event_id=event.id)
+    counts = {"agree": 0, "contradict": 0, "discusses": 0}
+    counts.update(dict(relations.values_list("label").annotate(n=Count("id")).order_by()))
+    listed = list(relations.select_related("claim_a__article", "claim_b__article", "event")
+                  .defer("claim_a__embedding", "claim_b__embedding", "claim_a__article__text",
+                         "claim_b__article__text", "claim_a__article__metadata", "claim_b__article__metadata",
+                         "event__centroid")
+                  .order_by(F("label").asc(), "-score", "id")[:limit + 1])
+    # "agree" < "contradict" < "discusses" alphabetically; contradictions are what a researcher wants first.
+    listed.sort(key=lambda r: (r.label != ClaimRelation.Label.CONTRADICT, r.label != ClaimRelation.Label.AGREE,
+                               -r.score))
+    truncated = len(listed) > limit
+    pairs = []
+    for relation in listed[:limit]:
+        if relation.claim_a.article.outlet_id == outlet_a_id:
+            pairs.append(PairRelation(relation, relation.claim_a, relation.claim_b))
+        else:
+            pairs.append(PairRelation(relation, relation.claim_b, relation.claim_a))
+    shared_events = (Event.objects.filter(articles__outlet_id=outlet_a_id).filter(articles__outlet_id=outlet_b_id)
+                     .distinct().count()) if not event else 1
+    return OutletPairComparison(outlets[outlet_a_id], outlets[outlet_b_id], event, counts, pairs, truncated,
+                                shared_events)

@@ -202,3 +202,8 @@ COMPARER_FEEDS = {
     "MAX_BACKOFF": env.int("COMPARER_FEED_MAX_BACKOFF", default=24 * 3600),
 }
 # --- end of scale block ------------------------------------------------------------------------
+
+# --- Researcher web UI (issue 4, web engineer) ------------------------------------------------------
+# Installed so Django finds the pages' template tags (comparer/web/templatetags/comparer_web.py).
+INSTALLED_APPS += ["comparer.web.apps.WebConfig"]
+# --- end of web UI block -----------------------------------------------------------------------------
