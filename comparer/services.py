@@ -480,7 +480,7 @@ def articles_move(*, articles: Iterable[Article], event: Event, by, note: str = 
     if not articles:
         raise CurationError("Choose the articles to move.")
     event = Event.objects.get(id=event.id)
-    trail = _Trail(action=Action.EVENT_SPLIT, by=by, note=note,
+    trail = _Trail(action=Action.ARTICLE_MOVE, by=by, note=note,
                    summary=f"moved article(s) {', '.join(f'#{a.id}' for a in articles)} into #{event.id}")
     sources = _move_articles(trail, articles, event)
     trail.set(event, locked=True)

@@ -28,6 +28,7 @@ class CurationDecision(models.Model):
         CLAIM_MOVE = "claim_move", "move claim"
         RELATION_LABEL = "relation_label", "set relation label"
         RELATION_CONFIRM = "relation_confirm", "confirm relation label"
+        ARTICLE_MOVE = "article_move", "move articles to an event"
         ARTICLE_SYNDICATION = "article_syndication", "set syndicated copy"
         METADATA_EDIT = "metadata_edit", "edit metadata"
         REVERT = "revert", "revert a decision"

@@ -1,4 +1,6 @@
 """The admin: each curation action through HTTP, the review queue, the preview, audit and revert."""
+import json
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
@@ -177,3 +179,49 @@ def test_bulk_relabel_action(curator_client, demo_events):
     assert set(ClaimRelation.objects.filter(id__in=[r.pk for r in relations]).values_list("label", "locked")) == \
         {("contradict", True)}
     assert CurationDecision.objects.filter(action="relation_label").count() == 2
+
+
+def article_form(article, **changes):
+    data = {"title": article.title, "url": article.url or "", "standfirst": article.standfirst,
+            "byline": article.byline, "published_at_0": article.published_at.strftime("%Y-%m-%d"),
+            "published_at_1": article.published_at.strftime("%H:%M:%S"), "language": article.language,
+            "metadata": json.dumps(article.metadata), "event": article.event_id or "",
+            "syndicated_copy_of": article.syndicated_copy_of_id or ""}
+    data.update(changes)
+    return data
+
+
+def test_article_change_form_routes_each_edit_to_its_service(curator_client, demo_events):
+    berlin = Article.objects.get(outlet__name__startswith="Sample Outlet D")
+    moscow = Article.objects.get(title__startswith="Russian troops push into Dnipropetrovsk")
+    url = reverse("admin:comparer_article_change", args=[berlin.pk])
+    response = curator_client.post(url, article_form(berlin, byline="Desk (sample)", event=demo_events["strikes"].pk))
+    assert response.status_code == 302
+    berlin.refresh_from_db()
+    assert berlin.byline == "Desk (sample)" and berlin.event_id == demo_events["strikes"].pk and berlin.event_locked
+    assert set(CurationDecision.objects.values_list("action", flat=True)) == {"metadata_edit", "article_move"}
+
+    curator_client.post(url, article_form(berlin, syndicated_copy_of=moscow.pk))
+    berlin.refresh_from_db()
+    assert berlin.syndicated_copy_of_id == moscow.pk and berlin.syndication_locked
+    assert berlin.event_id == moscow.event_id, "a copy joins its original's event"
+
+    refused = curator_client.post(url, article_form(berlin, syndicated_copy_of=berlin.pk), follow=True)
+    assert any("copy of itself" in m for m in messages_of(refused))
+
+
+def test_event_change_form_renames_and_locks(curator_client, demo_events):
+    strikes = demo_events["strikes"]
+    url = reverse("admin:comparer_event_change", args=[strikes.pk])
+    page = curator_client.get(url)
+    formset = page.context["inline_admin_formsets"][0].formset
+    data = {"title": "The 6 June strikes", "summary": "Two outlets; Moscow's figures.",
+            **{formset.management_form.add_prefix(k): v for k, v in formset.management_form.initial.items()}}
+    for form in formset.forms:
+        data[form.add_prefix("id")] = form["id"].value()
+        data[form.add_prefix("event")] = strikes.pk
+    assert curator_client.post(url, data).status_code == 302
+    strikes.refresh_from_db()
+    assert (strikes.title, strikes.summary, strikes.locked) == ("The 6 June strikes", "Two outlets; Moscow's figures.",
+                                                               True)
+    assert CurationDecision.objects.get().action == "event_rename"
