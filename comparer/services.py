@@ -332,12 +332,13 @@ def cluster_split(*, cluster: ClaimCluster, claims: Iterable[Claim], by, label: 
     moving = list(Claim.objects.filter(id__in=claim_ids).order_by("id"))
     strangers = [c.id for c in moving if c.cluster_id != cluster.id]
     if strangers or not moving or len(moving) != len(claim_ids):
-        raise CurationError(f"Choose claims of cluster #{cluster.id} to split off"
-                            + (f"; claims {', '.join(f'#{i}' for i in strangers)} are not in it." if strangers else "."))
+        outside = f"; claims {', '.join(f'#{i}' for i in strangers)} are not in it." if strangers else "."
+        raise CurationError(f"Choose claims of cluster #{cluster.id} to split off{outside}")
     staying = list(cluster.claims.exclude(id__in=claim_ids).order_by("id"))
     if not staying:
         raise CurationError("Splitting off every claim leaves the cluster empty; choose some, not all.")
-    position = (ClaimCluster.objects.filter(event_id=cluster.event_id).aggregate(m=models.Max("position"))["m"] or 0) + 1
+    last = ClaimCluster.objects.filter(event_id=cluster.event_id).aggregate(m=models.Max("position"))["m"]
+    position = (last or 0) + 1
     new_cluster = ClaimCluster(event_id=cluster.event_id, label=(label or "").strip() or moving[0].text,
                                position=position, locked=True)
     trail = _Trail(action=Action.CLUSTER_SPLIT, by=by, note=note,
@@ -573,16 +574,14 @@ def decision_revert(*, decision: CurationDecision, by, note: str = "") -> Curati
                 touched.add(obj.event_id)
                 obj.claims.update(cluster=None)
             trail.delete(obj)
-    for cluster in ClaimCluster.objects.filter(id__in=[c.object_id for c in decision.changes.all()
-                                                        if c.content_type.model_class() is ClaimCluster]):
+    changed = list(decision.changes.select_related("content_type"))
+    cluster_ids = [c.object_id for c in changed if c.content_type.model_class() is ClaimCluster]
+    for cluster in ClaimCluster.objects.filter(id__in=cluster_ids):
         _refresh_cluster_centroid(cluster)
     if touched:
         _rederive(touched)
     else:
-        for change in decision.changes.all():
-            if change.content_type.model_class() is ClaimRelation:
-                relation = ClaimRelation.objects.filter(id=change.object_id).first()
-                if relation is not None:
-                    _refresh_relation_event(relation)
-                break
+        relation_ids = [c.object_id for c in changed if c.content_type.model_class() is ClaimRelation]
+        for relation in ClaimRelation.objects.filter(id__in=relation_ids[:1]):
+            _refresh_relation_event(relation)  # the event's agree/contradict counters
     return trail.finish()

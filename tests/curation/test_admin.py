@@ -146,6 +146,10 @@ def test_audit_trail_page_and_revert_button(curator_client, curator, demo_events
     page = curator_client.get(reverse("admin:curation_curationdecision_change", args=[decision.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "Revert this decision" in html and "discusses" in html
+    form_start = html.index('method="post" id="curationdecision_form"')
+    assert html.index("csrfmiddlewaretoken", form_start) < html.index("Revert this decision") < \
+        html.index("</form>", form_start), \
+        "the revert button submits the page's own POST form, which carries the CSRF token"
 
     curator_client.post(reverse("admin:curation_curationdecision_revert", args=[decision.pk]))
     relation.refresh_from_db()
