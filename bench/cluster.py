@@ -31,8 +31,31 @@ from common import (Timer, bench_vectors, body_claim_drafts, emergent_rows, fnc1
 DB_NAME = "comparer_bench_cluster"
 
 
+def fnc1_articles(target_claims: int, emergent_claims: int) -> list[tuple[int, str, str]]:
+    """(body id, title, text) of the FNC-1 bodies that bring the total to about ``target_claims``."""
+    bodies = fnc1_bodies()
+    drafts = body_claim_drafts(bodies)
+    chosen, claims = [], emergent_claims
+    for body_id in sorted(bodies):
+        if claims >= target_claims:
+            break
+        title = drafts[body_id][0].text if drafts[body_id] else f"FNC-1 body {body_id}"
+        chosen.append((body_id, title, bodies[body_id]))
+        claims += 1 + len(drafts[body_id])
+    return chosen
+
+
+def needed_texts(target_claims: int) -> list[str]:
+    headlines = [row["articleHeadline"].strip() for row in emergent_rows()]
+    drafts = body_claim_drafts(fnc1_bodies())
+    texts = list(headlines)
+    for body_id, title, _ in fnc1_articles(target_claims, 2 * len(set(headlines))):
+        texts += [title] + [d.text for d in drafts[body_id]]
+    return texts
+
+
 def load_articles(target_claims: int) -> dict[int, str]:
-    """Emergent headlines, then FNC-1 bodies; returns {emergent row index: article content hash}."""
+    """Emergent headlines, then FNC-1 bodies; returns {emergent row index: article id}."""
     from comparer.models import Article
     from comparer.pipeline.ingest import ArticleInput, IngestError, OutletInput, ingest_article
 
@@ -42,7 +65,7 @@ def load_articles(target_claims: int) -> dict[int, str]:
         headline = row["articleHeadline"].strip()
         try:
             article, _ = ingest_article(ArticleInput(
-                outlet=OutletInput(name=f"Emergent outlet {int(row['articleId']) % 12:02d}", is_sample=True),
+                outlet=OutletInput(name=f"Emergent outlet {index % 12:02d}", is_sample=True),
                 title=headline, text=headline, source_format="csv", source_name="emergent/emergent_train.csv",
                 metadata={"claim_id": row["claimId"], "dataset_id": row["articleId"]}))
         except IngestError:
@@ -51,18 +74,10 @@ def load_articles(target_claims: int) -> dict[int, str]:
         row_article[index] = article.id
     if skipped:
         log(f"{skipped} Emergent headlines are too short to ingest; they are left out of the score")
-    bodies = fnc1_bodies()
-    drafts = body_claim_drafts(bodies)
-    claims = 2 * len(set(row_article.values()))
-    for body_id in sorted(bodies):
-        if claims >= target_claims:
-            break
-        text = bodies[body_id]
-        title = drafts[body_id][0].text if drafts[body_id] else f"FNC-1 body {body_id}"
+    for body_id, title, text in fnc1_articles(target_claims, 2 * len(set(row_article.values()))):
         ingest_article(ArticleInput(outlet=OutletInput(name=f"Emergent outlet {body_id % 12:02d}", is_sample=True),
                                     title=title, text=text, source_format="csv",
                                     source_name="fnc1/train_bodies.csv", metadata={"dataset_id": str(body_id)}))
-        claims += 1 + len(drafts[body_id])
     log(f"{Article.objects.count()} articles loaded")
     return row_article
 
@@ -84,7 +99,7 @@ def main() -> None:
     from comparer.pipeline.run import analyze
 
     call_command("flush", interactive=False, verbosity=0)
-    vectors = bench_vectors()
+    vectors = bench_vectors(needed_texts(target))
     prime_embedding_cache(list(vectors), np.array(list(vectors.values())))
     row_article = load_articles(target)
     gold_rows = emergent_rows()

@@ -45,18 +45,26 @@ def analysis_lock():
             cursor.execute("SELECT pg_advisory_unlock(%s)", [ANALYSIS_LOCK_KEY])
 
 
-def _prepare_claims(articles) -> None:
-    """Claims and embeddings for each article, outside the clustering lock."""
+def _prepare_claims(articles, batch: int = 512) -> None:
+    """Claims and embeddings for the articles, outside the clustering lock.
+
+    Sentences of many articles are encoded together: the encoder is several times faster on
+    full batches than on one article's twenty sentences.
+    """
     from comparer.pipeline import embed
     from comparer.pipeline.run import extract_article_claims
 
+    claims = []
     for article in articles:
         try:
             with transaction.atomic():
-                embed.embed_claims(extract_article_claims(article))
+                claims.extend(extract_article_claims(article))
         except IntegrityError:
             # Another worker created this article's claims first; the locked step uses theirs.
             logger.info("claims of article %s were prepared concurrently", article.id)
+    for start in range(0, len(claims), batch):
+        with transaction.atomic():
+            embed.embed_claims(claims[start:start + batch])
 
 
 @task()

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from comparer.feeds.models import DomainFetchSlot
@@ -74,10 +76,26 @@ def reserve_domain_slot(domain: str, interval: float | None = None) -> float:
     return max(0.0, (start - now).total_seconds())
 
 
+def release_domain_slot(domain: str, interval: float | None = None) -> None:
+    """After a response: the next request to ``domain`` waits a full interval from now, however
+    long this one took (a slow site gets fewer requests, not a burst once it answers)."""
+    interval = settings.COMPARER_FEEDS["DOMAIN_INTERVAL"] if interval is None else interval
+    DomainFetchSlot.objects.filter(domain=domain).update(
+        next_fetch_at=Greatest(F("next_fetch_at"), Value(timezone.now() + timedelta(seconds=interval))))
+
+
 def fetch(url: str, *, etag: str = "", modified: str = "", accept: str = "*/*") -> FetchResult:
     """GET ``url`` politely; sends ``If-None-Match``/``If-Modified-Since`` when given."""
+    domain = domain_of(url)
+    time.sleep(reserve_domain_slot(domain))
+    try:
+        return _get(url, etag=etag, modified=modified, accept=accept)
+    finally:
+        release_domain_slot(domain)
+
+
+def _get(url: str, *, etag: str, modified: str, accept: str) -> FetchResult:
     config = settings.COMPARER_FEEDS
-    time.sleep(reserve_domain_slot(domain_of(url)))
     headers = {"User-Agent": config["USER_AGENT"], "Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
