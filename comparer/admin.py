@@ -476,7 +476,7 @@ class ClaimRelationAdmin(RelationActions, EventParamMixin, CuratedModelAdmin):
 
 
 @admin.register(RelationReview)
-class RelationReviewAdmin(RelationActions, EventParamMixin, CuratedModelAdmin):
+class RelationReviewAdmin(ClaimRelationAdmin):
     """The review queue: unlocked machine relations, contradictions and numeric mismatches and
     low-confidence labels first; one click confirms or relabels (with an optional note)."""
 

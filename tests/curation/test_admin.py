@@ -229,3 +229,13 @@ def test_event_change_form_renames_and_locks(curator_client, demo_events):
     assert (strikes.title, strikes.summary, strikes.locked) == ("The 6 June strikes", "Two outlets; Moscow's figures.",
                                                                True)
     assert CurationDecision.objects.get().action == "event_rename"
+
+
+def test_review_queue_item_change_form_relabels(curator_client, demo_events):
+    relation = ClaimRelation.objects.filter(event=demo_events["exchange"], label="contradict").first()
+    url = reverse("admin:curation_relationreview_change", args=[relation.pk])
+    assert curator_client.get(url).status_code == 200
+    assert curator_client.post(url, {"label": "discusses", "note": ""}).status_code == 302
+    relation.refresh_from_db()
+    assert (relation.label, relation.locked) == ("discusses", True)
+    assert curator_client.get(url).status_code == 302, "a decided relation is no longer in the queue"
