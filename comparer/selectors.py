@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import timezone as dt_timezone
 
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -101,21 +103,43 @@ class EventComparison:
         return sum(1 for row in self.rows if row.status == "contradict")
 
 
-def _union_find(ids):
-    parent = {i: i for i in ids}
+class _UnionFind:
+    """Disjoint sets over row group keys; ``parent`` doubles as the set of known keys."""
 
-    def find(x):
+    def __init__(self, ids):
+        self.parent = {i: i for i in ids}
+
+    def __call__(self, x):
+        parent = self.parent
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    def union(a, b):
-        ra, rb = find(a), find(b)
+    def union(self, a, b):
+        ra, rb = self(a), self(b)
         if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+            self.parent[max(ra, rb)] = min(ra, rb)
 
-    return find, union
+
+def _union_find(ids):
+    groups = _UnionFind(ids)
+    return groups, groups.union
+
+
+def _any_of(model, column: str, ids: list[int]) -> Q:
+    """``column = ANY(array)``: one bound parameter however many ids, where ``__in`` would bind
+    (and the driver parse) one placeholder per id."""
+    sql = f'"{model._meta.db_table}"."{column}" = ANY(%s)'
+    return Q(RawSQL(sql, (list(ids),), output_field=BooleanField()))
+
+
+def _fetch_tuples(queryset) -> list[tuple]:
+    """Rows of a ``values_list`` queryset as the driver returns them, skipping per-row ORM work."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _mismatch_figures(relation: ClaimRelation) -> tuple[str | None, str | None]:
@@ -156,15 +180,16 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
     if column_order not in COLUMN_ORDERS:
         raise ValueError(f"unknown column order {column_order!r}; use one of {', '.join(COLUMN_ORDERS)}")
     event = get_object_or_404(Event.objects.defer("centroid"), id=event_id)
-    # (id, article_id, cluster_id, position, is_checkworthy, is_headline)
-    skeleton = list(Claim.objects.filter(event_id=event_id).values_list(
+    # (id, article_id, cluster_id, position, is_checkworthy, is_headline): plain tuples straight from
+    # the cursor, as this list holds every claim of the event.
+    skeleton = _fetch_tuples(Claim.objects.filter(event_id=event_id).values_list(
         "id", "article_id", "cluster_id", "position", "is_checkworthy", "is_headline"))
     articles = {a.id: a for a in Article.objects.filter(id__in=Claim.objects.filter(event_id=event_id)
                                                         .values("article_id"))
                 .select_related("outlet").only(*ARTICLE_COLUMNS)}
-    relation_skeleton = list(ClaimRelation.objects.filter(event_id=event_id)
-                             .exclude(label=ClaimRelation.Label.UNRELATED)
-                             .values_list("id", "claim_a_id", "claim_b_id", "label", "score"))
+    relation_skeleton = _fetch_tuples(ClaimRelation.objects.filter(event_id=event_id)
+                                      .exclude(label=ClaimRelation.Label.UNRELATED)
+                                      .values_list("claim_a_id", "claim_b_id", "label", "score"))
     far = datetime.max.replace(tzinfo=dt_timezone.utc)
     skeleton.sort(key=lambda c: (articles[c[1]].published_at or far, c[1], c[3]))
     shown = [c for c in skeleton if c[4] or c[5]] if checkworthy_only else skeleton
@@ -211,13 +236,21 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
     column_index = {column.outlet.id: index for index, column in enumerate(outlets)}
 
     group_of = {c[0]: (c[2] if c[2] else -c[0]) for c in shown}
+    # Relations summarised per pair of claim groups (cluster, or the claim itself when unclustered):
+    # the layout needs only which labels link which groups, and how confidently.
+    group_pairs: dict[tuple, float] = {}
+    for claim_a_id, claim_b_id, label, score in relation_skeleton:
+        group_a, group_b = group_of.get(claim_a_id), group_of.get(claim_b_id)
+        if group_a is not None and group_b is not None:
+            key = (group_a, group_b, label)
+            if score > group_pairs.get(key, -1.0):
+                group_pairs[key] = score
     find, union = _union_find(set(group_of.values()))
-    for _, claim_a_id, claim_b_id, label, score in relation_skeleton:
-        if (label == ClaimRelation.Label.CONTRADICT and score >= ROW_MERGE_MIN_SCORE
-                and claim_a_id in group_of and claim_b_id in group_of):
-            union(group_of[claim_a_id], group_of[claim_b_id])
+    for (group_a, group_b, label), top_score in group_pairs.items():
+        if label == ClaimRelation.Label.CONTRADICT and top_score >= ROW_MERGE_MIN_SCORE:
+            union(group_a, group_b)
 
-    # Layout pass on ids: which claims and relations each row holds, and its status.
+    # Layout pass on ids: which claims each row holds, the labels judged inside it, its status.
     layout: dict[int, dict] = {}
     row_of_claim: dict[int, int] = {}
     source_of_article = {article_id: outlet_of_article.get(syndicated[article_id], outlet)
@@ -226,15 +259,14 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
         root = find(group_of[claim_id])
         entry = layout.get(root)
         if entry is None:
-            layout[root] = entry = {"claims": [], "relations": [], "labels": set(), "outlets": set(), "sources": set()}
+            layout[root] = entry = {"claims": [], "labels": set(), "outlets": set(), "sources": set()}
         entry["claims"].append(claim_id)
         entry["outlets"].add(outlet_of_article[article_id])
         entry["sources"].add(source_of_article[article_id])
         row_of_claim[claim_id] = root
-    for relation_id, claim_a_id, claim_b_id, label, _ in relation_skeleton:
-        root = row_of_claim.get(claim_a_id)
-        if root is not None and root == row_of_claim.get(claim_b_id):
-            layout[root]["relations"].append(relation_id)
+    for group_a, group_b, label in group_pairs:
+        root = find(group_a)
+        if root == find(group_b):
             layout[root]["labels"].add(label)
     ordered = []
     for root, entry in layout.items():
@@ -254,8 +286,10 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
     if row_limit is None:
         claim_filter, relation_filter = Q(event_id=event_id), Q(event_id=event_id)
     else:
-        claim_filter = Q(id__in=[cid for *_, root, _ in page for cid in layout[root]["claims"]])
-        relation_filter = Q(id__in=[rid for *_, root, _ in page for rid in layout[root]["relations"]])
+        page_claim_ids = [cid for *_, root, _ in page for cid in layout[root]["claims"]]
+        claim_filter = _any_of(Claim, "id", page_claim_ids)
+        relation_filter = (Q(event_id=event_id) & _any_of(ClaimRelation, "claim_a_id", page_claim_ids)
+                           & _any_of(ClaimRelation, "claim_b_id", page_claim_ids))
     claim_by_id = {c.id: c for c in Claim.objects.filter(claim_filter).only(*CLAIM_DISPLAY_FIELDS)}
     for claim in claim_by_id.values():
         if claim.article_id in articles:
@@ -271,7 +305,13 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
     for relation in relations:  # attach the loaded claims so callers reading relation.claim_a cost no query
         relation.claim_a = claim_by_id[relation.claim_a_id]
         relation.claim_b = claim_by_id[relation.claim_b_id]
-    relation_by_id = {r.id: r for r in relations}
+    relations_of_row: dict[int, list[ClaimRelation]] = {}
+    for relation in relations:
+        root = row_of_claim.get(relation.claim_a_id)
+        if root is not None and root == row_of_claim.get(relation.claim_b_id):
+            relations_of_row.setdefault(root, []).append(relation)
+    if row_limit is not None:  # claims of two different rows may both be on this page
+        relations = [r for rows_relations in relations_of_row.values() for r in rows_relations]
 
     rows = []
     for _, _, _, root, status in page:
@@ -286,7 +326,7 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
             if claim.cluster_id and claim.cluster_id not in row.cluster_ids:
                 row.cluster_ids.append(claim.cluster_id)
             row.cells[column_index[outlet_of_article[claim.article_id]]].append(claim)
-        row.relations = [relation_by_id[rid] for rid in entry["relations"] if rid in relation_by_id]
+        row.relations = relations_of_row.get(root, [])
         row.relations.sort(key=lambda r: (r.label != ClaimRelation.Label.CONTRADICT, -r.score))
         for relation in row.contradictions:
             figure_a, figure_b = _mismatch_figures(relation)

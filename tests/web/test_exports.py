@@ -51,3 +51,28 @@ def test_csv_export_neutralises_spreadsheet_formulas(demo_corpus):
     row = next(r for r in parsed if int(r["claim_id"]) == claim.id)
     assert row["claim_text"].startswith("'=")
     assert Claim.objects.get(id=claim.id).text != claim.text  # nothing was written back
+
+
+@pytest.mark.django_db
+def test_csv_and_json_downloads_from_the_event_page(researcher_client, casualty_event):
+    from django.urls import reverse
+
+    event = casualty_event["event"]
+    response = researcher_client.get(reverse("web:event_comparison_csv", args=[event.id]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == f'attachment; filename="event-{event.id}-strike-on-military-industry.csv"'
+    parsed = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {int(r["claim_id"]) for r in parsed} >= {casualty_event["m_claim"].id, casualty_event["k_claim"].id}
+    mismatch_row = next(r for r in parsed if int(r["claim_id"]) == casualty_event["m_claim"].id)
+    assert mismatch_row["row_reasons"] == "numeric mismatch: 39 armored vehicles vs 12 armored vehicles"
+    data = researcher_client.get(reverse("web:event_comparison_json", args=[event.id]) + "?only=disagreements").json()
+    assert [row["status"] for row in data["rows"]] == ["contradict"]
+    assert data["rows"][0]["relations"][0]["details"]["unit"] == "armored vehicles"
+
+
+@pytest.mark.django_db
+def test_exports_require_login(client, casualty_event):
+    from django.urls import reverse
+
+    for name in ("web:event_comparison_csv", "web:event_comparison_json"):
+        assert client.get(reverse(name, args=[casualty_event["event"].id])).status_code == 302

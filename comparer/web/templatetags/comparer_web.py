@@ -34,14 +34,14 @@ def marked_text(text: str, figures=None):
     """``text`` escaped, with each of ``figures`` (exact substrings) wrapped in <mark class="figure">."""
     figures = [f for f in (figures or []) if f]
     if not figures:
-        return conditional_escape(text)
+        return mark_safe(html.escape(text))
     pattern = re.compile("|".join(re.escape(f) for f in sorted(set(figures), key=len, reverse=True)))
     parts, cursor = [], 0
     for match in pattern.finditer(text):
-        parts.append(conditional_escape(text[cursor:match.start()]))
-        parts.append(format_html('<mark class="figure">{}</mark>', match.group(0)))
+        parts.append(html.escape(text[cursor:match.start()]))
+        parts.append(f'<mark class="figure">{html.escape(match.group(0))}</mark>')
         cursor = match.end()
-    parts.append(conditional_escape(text[cursor:]))
+    parts.append(html.escape(text[cursor:]))
     return mark_safe("".join(parts))
 
 
