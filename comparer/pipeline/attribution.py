@@ -1,33 +1,72 @@
 """Attribution: who is said to have said a claim, and through which channel.
 
-"General Alexander Zorin told TASS" → speaker "General Alexander Zorin", channel "TASS".
-``normalize_actor`` maps name variants to one canonical form so actors match across outlets.
+"General Alexander Zorin told TASS" → speaker "General Alexander Zorin", channel "TASS";
+"Russia's defense ministry stated" → speaker "Russia's defense ministry". ``normalize_actor``
+maps a speaker or channel to one canonical form so the same actor matches across outlets:
+titles are dropped ("General Alexander Zorin" → "Alexander Zorin"), spellings unified
+("Kiev" → "Kyiv", "defense" → "defence"), and known institutions matched with rapidfuzz
+("Russian Ministry of Defence", "Russian MoD" → "Russian Defence Ministry").
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_SPEECH = r"(?:said|says|told|stated|states|announced|claimed|claims|added|noted|reported|wrote|warned|insisted|denied|confirmed|declared|condemned)"
-_NAME = r"(?:the\s+)?(?:[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|de|von|al)\b|\s+[A-Z][\w'’.-]*|\s+\d+)*)"
+_SPEECH = (r"(?:said|says|told|tells|stated|states|announced|announces|claimed|claims|added|adds|noted|reported|"
+           r"wrote|writes|posted|warned|insisted|denied|denies|confirmed|confirms|declared|condemned|accused|"
+           r"explained|stressed|emphasised|emphasized|alleged|asserted|argued|tweeted|published|saying)")
+_CAP = r"[A-Z][\w'’.-]*"
+# A named actor: capitalised words, optionally joined by "of/for/and/the" ("Ministry of Defence"),
+# optionally preceded by "the" and lower-case role words ("Russia's defense ministry").
+_NAME = (rf"(?:[Tt]he\s+)?(?:{_CAP}(?:\s+(?:of|for|and|the|de|von|al|bin)\b|\s+{_CAP}|\s+\d+)*)"
+         rf"(?:\s+(?:defen[cs]e|foreign|interior|health|press|state|military)?\s*"
+         rf"(?:ministry|office|spokesperson|spokesman|spokeswoman|official|officials|service|staff|"
+         rf"agency|command|council|army|forces|military|governor|president)\b)?"
+         r"|(?:[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?(?:source|sources|official|officials|spokesperson|spokesman|"
+         r"ministry|statement|report)\b")
 
-_TOLD = re.compile(rf"(?P<speaker>{_NAME})\s+(?:{_SPEECH})\s+(?P<channel>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)\b")
-_SAID_IN = re.compile(rf"(?P<speaker>{_NAME})\s+{_SPEECH}\b(?:.*?\b(?:in|on|via)\s+(?:its|his|her|a|an|the)\s+(?:channel\s+on\s+)?(?P<channel>Telegram|X|Twitter|statement|briefing))?")
-_ACCORDING = re.compile(rf"\baccording to\s+(?P<speaker>{_NAME})")
-_QUOTE = re.compile(r"[\"“].{12,}?[\"”]")
+_QUALIFIER = r"(?:,?\s+(?:involved in|close to|familiar with|from|at|with)\s+(?:the\s+)?[\w'’ -]{1,40}?,?)?"
+_TOLD = re.compile(rf"(?P<speaker>{_NAME}){_QUALIFIER}\s+(?:told|tells)\s+(?P<channel>[\w'’ .-]{{1,60}}?)"
+                   r"(?=\s+(?:on|in|that|about|at|last|this|during|after|before|by)\b|[,;:]|\.(?:\s|$)|$)")
+_SAID_ON = re.compile(rf"(?P<speaker>{_NAME}),?\s+{_SPEECH}\b[^.\"“”]*?\b(?:in|on|via|to)\s+"
+                      r"(?:(?:its|his|her|their|a|an|the)\s+)?(?:(?:official\s+)?(?:channel|account|page)\s+on\s+)?"
+                      r"(?P<channel>Telegram|X|Twitter|Facebook|Instagram|VKontakte|VK|YouTube|state television|"
+                      r"television|TV|radio)\b")
+_SAID = re.compile(rf"(?P<speaker>{_NAME}),?\s+(?:(?:also|has|had|have|later|then|previously)\s+)?{_SPEECH}\b")
+_INVERTED = re.compile(rf"[,\"”]\s*(?:{_SPEECH})\s+(?P<speaker>{_NAME})")
+_ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?P<speaker>{_NAME})")
+_QUOTE = re.compile(r"[\"“][^\"“”]{12,}[\"”]")
+_NOT_ACTORS = {"on", "in", "at", "last", "this", "that", "it", "he", "she", "they", "we", "i", "you", "there",
+               "but", "and", "however", "meanwhile", "earlier", "later", "also", "a", "an", "which", "who"}
 
-# Canonical names for common variants; fuzzy matching covers the rest.
-ALIASES = {
-    "russian mod": "Russian Defence Ministry",
-    "mod": "Russian Defence Ministry",
-    "russia's defense ministry": "Russian Defence Ministry",
-    "russia's defence ministry": "Russian Defence Ministry",
-    "russian defense ministry": "Russian Defence Ministry",
-    "russian defence ministry": "Russian Defence Ministry",
-    "the ministry": "Ministry",
-    "kiev": "Kyiv",
-    "kiev regime": "Kyiv",
+TITLES = {"general", "gen", "lt", "lieutenant", "col", "colonel", "maj", "major", "capt", "captain", "sgt",
+          "sergeant", "adm", "admiral", "brig", "brigadier", "commander", "cmdr", "president", "prime", "minister",
+          "chairman", "chairwoman", "chair", "deputy", "spokesperson", "spokesman", "spokeswoman", "secretary",
+          "director", "ambassador", "envoy", "governor", "mayor", "adviser", "advisor", "aide", "chief", "head",
+          "senator", "sen", "rep", "mr", "mrs", "ms", "dr", "prof", "professor", "foreign", "defence", "defense",
+          "security", "council", "ministry", "russian", "ukrainian", "us", "u.s", "official", "press", "vice",
+          "kremlin", "former", "acting", "state", "of", "the"}
+
+# Institutions that outlets name in many ways; rapidfuzz maps close variants onto these.
+CANONICAL = {
+    "Russian Defence Ministry": ["russian defence ministry", "russia's defence ministry", "russian ministry of defence",
+                                 "ministry of defence of russia", "russian mod", "defence ministry of russia",
+                                 "ministry of defence of the russian federation", "russian military"],
+    "Ukrainian General Staff": ["ukrainian general staff", "ukraine's general staff", "general staff of ukraine",
+                                "general staff of the armed forces of ukraine", "general staff"],
+    "Ukrainian Defence Ministry": ["ukrainian defence ministry", "ukraine's defence ministry",
+                                   "ministry of defence of ukraine"],
+    "Russian Foreign Ministry": ["russian foreign ministry", "russia's foreign ministry", "russian mfa"],
+    "Kremlin": ["kremlin", "the kremlin"],
+    "Kyiv": ["kyiv", "kyiv regime", "ukraine's government"],
+    "Moscow": ["moscow"],
 }
+_VARIANT_TO_CANONICAL = {variant: canonical for canonical, variants in CANONICAL.items() for variant in variants}
+_SPELLINGS = [(re.compile(r"\bKiev\b", re.I), "Kyiv"), (re.compile(r"\bdefense\b", re.I), "defence"),
+              (re.compile(r"\bDefense\b"), "Defence"), (re.compile(r"\bMoD\b"), "defence ministry"),
+              (re.compile(r"\bMinistry of Defen[cs]e\b", re.I), "defence ministry"),
+              (re.compile(r"[’`]"), "'")]
+FUZZY_CUTOFF = 90
 
 
 @dataclass
@@ -37,27 +76,94 @@ class Attribution:
     is_quote: bool = False
 
 
+def _clean(name: str) -> str:
+    return re.sub(r"\s+", " ", name or "").strip(" ,.;:\"“”'")
+
+
+def _acceptable(name: str) -> bool:
+    words = name.split()
+    if not words:
+        return False
+    first = words[0].lower()
+    return first not in _NOT_ACTORS or (first in {"the", "a", "an"} and len(words) > 1)
+
+
+def _channel_name(raw: str) -> str:
+    """The outlet's own name from "the Russian state news agency TASS" → "TASS"."""
+    raw = _clean(raw)
+    if raw.split()[:1] and raw.split()[0] in {"That", "The", "Reporters", "On", "In", "Him", "Her", "Them"}:
+        return ""
+    trailing = re.search(r"([A-Z][A-Za-z.-]*(?:\s+[A-Z][A-Za-z.-]*)*)$", raw)
+    if not trailing:
+        return ""
+    name = trailing.group(1)
+    return re.sub(r"\s+(?:On|In|At|That)$", "", name)
+
+
 def extract(sentence: str) -> Attribution:
     found = Attribution(is_quote=bool(_QUOTE.search(sentence)))
-    match = _TOLD.search(sentence)
-    if match and not re.match(r"(?:the\s+)?(?:On|In|At|Last)\b", match.group("speaker")):
-        found.speaker, found.channel = match.group("speaker").strip(), match.group("channel").strip()
-        if found.channel.split()[0] in {"That", "The", "Reporters", "On", "In"}:
-            found.channel = ""
-        return found
-    match = _SAID_IN.search(sentence)
-    if match:
-        found.speaker = match.group("speaker").strip()
-        found.channel = (match.group("channel") or "").strip()
-        return found
-    match = _ACCORDING.search(sentence)
-    if match:
-        found.speaker = match.group("speaker").strip()
+    for pattern in (_TOLD, _SAID_ON):
+        for match in pattern.finditer(sentence):
+            speaker = _clean(match.group("speaker"))
+            if _acceptable(speaker):
+                found.speaker = speaker
+                found.channel = _channel_name(match.group("channel"))
+                return found
+    for pattern in (_SAID, _INVERTED, _ACCORDING):
+        for match in pattern.finditer(sentence):
+            speaker = _clean(match.group("speaker"))
+            if _acceptable(speaker):
+                found.speaker = speaker
+                return found
     return found
 
 
+def _strip_titles(name: str) -> str:
+    """"General Alexander Zorin" → "Alexander Zorin"; institutions are left whole."""
+    words = name.split()
+    if len(words) < 2 or any(w.lower() in {"ministry", "staff", "council", "office", "agency", "command", "forces"}
+                             for w in words[-1:]):
+        return name
+    index = len(words)
+    while index > 0 and words[index - 1].lower().rstrip(".") not in TITLES:
+        index -= 1
+    person = words[index:]
+    if person and all(w[:1].isupper() for w in person) and index > 0:
+        return " ".join(person)
+    return name
+
+
 def normalize_actor(name: str) -> str:
-    name = re.sub(r"^(?:the)\s+", "", (name or "").strip(), flags=re.IGNORECASE).strip(" ,.")
+    """One canonical form per actor, so the same speaker or channel matches across outlets."""
+    name = _clean(name)
+    name = re.sub(r"^(?:the)\s+", "", name, flags=re.IGNORECASE)
     if not name:
         return ""
-    return ALIASES.get(name.lower(), name)
+    for pattern, replacement in _SPELLINGS:
+        name = pattern.sub(replacement, name)
+    key = name.lower()
+    if key in _VARIANT_TO_CANONICAL:
+        return _VARIANT_TO_CANONICAL[key]
+    from rapidfuzz import fuzz, process
+
+    match = process.extractOne(key, list(_VARIANT_TO_CANONICAL), scorer=fuzz.token_sort_ratio,
+                               score_cutoff=FUZZY_CUTOFF)
+    if match:
+        return _VARIANT_TO_CANONICAL[match[0]]
+    name = _strip_titles(name)
+    return name[:1].upper() + name[1:]
+
+
+def same_actor(a: str, b: str) -> bool:
+    """True when two normalised names denote one actor ("Zorin" and "Alexander Zorin")."""
+    from rapidfuzz import fuzz
+
+    if not a or not b:
+        return False
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short.split()) == 1 and short in long.split():
+        return True
+    return fuzz.token_sort_ratio(a, b) >= FUZZY_CUTOFF

@@ -152,38 +152,48 @@ def _label_counts(event: Event):
 
 
 def cluster_claims(event: Event) -> int:
-    """Attach the event's unclustered claims to the nearest cluster, or open new ones."""
-    clusters = list(event.claim_clusters.all())
-    centroids = [unit(c.centroid) if c.centroid is not None else None for c in clusters]
-    members: dict[int, list[np.ndarray]] = {}
-    pending = list(Claim.objects.filter(event=event, cluster__isnull=True, cluster_locked=False,
-                                        embedding__isnull=False)
-                   .order_by("article__published_at", "article_id", "position"))
-    changed_clusters: set[int] = set()
-    for claim in pending:
-        vector = unit(claim.embedding)
-        best, best_sim = None, CLAIM_SIMILARITY
-        for index, centroid in enumerate(centroids):
-            if centroid is None:
-                continue
-            sim = float(centroid @ vector)
-            if sim >= best_sim:
-                best, best_sim = index, sim
-        if best is None:
-            cluster = ClaimCluster.objects.create(event=event, label=claim.text, centroid=vector,
-                                                  position=len(clusters))
-            clusters.append(cluster)
-            centroids.append(vector)
-            members[cluster.id] = [vector]
+    """Group the event's claims into propositions (``propositions.group_propositions``).
+
+    Claims a curator placed (``cluster_locked``) and members of locked clusters stay where they
+    are; every other claim of the event is regrouped, reusing the existing cluster rows where
+    the membership carries over so cluster ids stay stable across runs. Cost is bounded by the
+    size of one event, never the archive.
+    """
+    from collections import Counter
+
+    from comparer.pipeline.propositions import group_propositions
+
+    claims = list(Claim.objects.filter(event=event, embedding__isnull=False)
+                  .select_related("cluster").order_by("article__published_at", "article_id", "position"))
+    free = [c for c in claims if not c.cluster_locked and not (c.cluster is not None and c.cluster.locked)]
+    if not free:
+        return 0
+    groups = group_propositions([c.text for c in free], np.stack([unit(c.embedding) for c in free]))
+    members: dict[int, list[Claim]] = {}
+    for claim, group in zip(free, groups):
+        members.setdefault(group, []).append(claim)
+    reusable = {c.id: c for c in ClaimCluster.objects.filter(event=event, locked=False)}
+    taken: set[int] = set()
+    next_position = max((c.position for c in ClaimCluster.objects.filter(event=event)), default=-1) + 1
+    changed: list[Claim] = []
+    for group, group_claims in members.items():
+        previous = Counter(c.cluster_id for c in group_claims if c.cluster_id in reusable and c.cluster_id not in taken)
+        vectors = [unit(c.embedding) for c in group_claims]
+        centroid = unit(np.mean(vectors, axis=0))
+        if previous:
+            cluster = reusable[previous.most_common(1)[0][0]]
+            cluster.centroid = centroid
+            cluster.label = group_claims[0].text
+            cluster.save(update_fields=["centroid", "label"])
         else:
-            cluster = clusters[best]
-            members.setdefault(cluster.id, [centroids[best]]).append(vector)
-            centroids[best] = unit(np.mean(members[cluster.id], axis=0))
-            changed_clusters.add(cluster.id)
-        claim.cluster = cluster
-    Claim.objects.bulk_update(pending, ["cluster"], batch_size=500)
-    for index, cluster in enumerate(clusters):
-        if cluster.id in changed_clusters:
-            cluster.centroid = centroids[index]
-            cluster.save(update_fields=["centroid"])
-    return len(pending)
+            cluster = ClaimCluster.objects.create(event=event, label=group_claims[0].text, centroid=centroid,
+                                                  position=next_position)
+            next_position += 1
+        taken.add(cluster.id)
+        for claim in group_claims:
+            if claim.cluster_id != cluster.id:
+                claim.cluster = cluster
+                changed.append(claim)
+    Claim.objects.bulk_update(changed, ["cluster"], batch_size=500)
+    ClaimCluster.objects.filter(event=event, locked=False, claims__isnull=True).delete()
+    return len(changed)

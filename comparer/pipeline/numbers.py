@@ -1,6 +1,11 @@
 """Numbers, dates and places mentioned in a claim.
 
-Quantities keep what they count: "3,435 troops killed" → {"value": 3435, "unit": "troops", ...}.
+Quantities keep what they count and what happened to it: "3,435 troops killed" →
+{"value": 3435, "unit": "troops", "kind": "soldiers", "what": "killed", ...}; "fewer than 600
+Ukrainian soldiers were killed" → {"value": 600, "qualifier": "fewer than", "kind": "soldiers",
+"what": "killed"}. ``kind`` groups synonyms (troops / soldiers / servicemen) so two outlets'
+figures for the same quantity can be compared; ``range`` turns the qualifier into the interval
+of values the sentence allows, which is what ``figures_conflict`` compares.
 Dates are resolved against the article's publication date ("on Sunday" → the Sunday before).
 """
 from __future__ import annotations
@@ -9,22 +14,60 @@ import re
 from datetime import date, datetime, timedelta
 
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "twenty": 20, "fifty": 50,
-                 "hundred": 100}
-_QUALIFIER = r"(?P<qualifier>over|more than|at least|about|around|nearly|almost|up to|fewer than|less than|some|roughly)?\s*"
-_NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(_WORD_NUMBERS) + r")"
-_SCALE = r"(?:\s+(?P<scale>thousand|million|billion))?"
-_UNIT = r"(?P<unit>(?:[A-Za-z][\w-]*\s+){0,2}?(?:troops|soldiers|people|civilians|servicemen|fighters|killed|dead|wounded|" \
-        r"injured|vehicles|tanks|drones|missiles|aircraft|planes|pieces|prisoners|bodies|POWs|villages|km|kilometers|" \
-        r"kilometres|miles|percent|%|armored vehicles|armoured vehicles|APCs|IFVs|launchers|ships|helicopters|" \
-        r"[A-Za-z][\w-]+))"
-_QUANTITY = re.compile(rf"\b{_QUALIFIER}{_NUMBER}{_SCALE}\s+{_UNIT}", re.IGNORECASE)
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12, "fifteen": 15, "twenty": 20,
+                 "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "hundreds": 100, "thousands": 1000,
+                 "dozens": 24}
+_QUALIFIERS = ("more than", "over", "at least", "about", "around", "nearly", "almost", "up to", "fewer than",
+               "less than", "some", "roughly", "approximately", "at most", "under", "just over", "just under")
+_QUALIFIER = r"(?:(?P<qualifier>" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+)?"
+_NUMBER = (r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
+           + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")")
+_SCALE = r"(?:\s+(?P<scale>thousand|million|billion|mn|bn)\b)?"
+_QUANTITY = re.compile(rf"\b{_QUALIFIER}{_NUMBER}(?P<percent>%)?{_SCALE}", re.IGNORECASE)
+
+# Unit words grouped by the kind of thing they count; two figures are comparable when their kinds match.
+KINDS = {
+    "soldiers": {"troops", "soldiers", "servicemen", "fighters", "personnel", "militants", "combatants", "marines"},
+    "people": {"people", "civilians", "residents", "persons", "children", "women", "men", "victims"},
+    "armored vehicles": {"armored vehicles", "armoured vehicles", "tanks", "apcs", "ifvs", "armored personnel carriers",
+                         "armoured personnel carriers", "infantry fighting vehicles"},
+    "vehicles": {"vehicles", "trucks", "cars", "military vehicles"},
+    "artillery": {"artillery pieces", "artillery", "guns", "howitzers", "mortars"},
+    "drones": {"drones", "uavs", "unmanned aerial vehicles"},
+    "missiles": {"missiles", "rockets"},
+    "aircraft": {"aircraft", "planes", "jets", "helicopters"},
+    "prisoners": {"prisoners", "pows", "prisoners of war", "detainees", "hostages"},
+    "bodies": {"bodies", "remains"},
+    "settlements": {"villages", "towns", "settlements", "cities"},
+    "distance": {"km", "kilometres", "kilometers", "miles", "metres", "meters"},
+    "percent": {"percent", "per cent", "%"},
+    "money": {"dollars", "euros", "roubles", "rubles", "hryvnias", "pounds"},
+}
+_UNIT_TO_KIND = {unit: kind for kind, units in KINDS.items() for unit in units}
+_UNITS_BY_LENGTH = sorted(_UNIT_TO_KIND, key=len, reverse=True)
+_MODIFIER = r"(?:[A-Za-z][\w-]*\s+){0,3}?"
+_KNOWN_UNIT = re.compile(rf"\s+(?P<mod>{_MODIFIER})(?P<unit>{'|'.join(re.escape(u) for u in _UNITS_BY_LENGTH)})\b",
+                         re.IGNORECASE)
+_GENERIC_UNIT = re.compile(r"\s+(?P<unit>[a-z][a-z-]{2,}s)\b")
+_WHAT = re.compile(r"^[\w\s,-]{0,25}?\b(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|been\s+)?"
+                   r"(?P<what>killed|destroyed|wounded|injured|dead|captured|seized|eliminated|shot down|"
+                   r"intercepted|lost|detained|arrested|evacuated|displaced|missing|released|exchanged|hit)\b",
+                   re.IGNORECASE)
+_WHAT_BEFORE = re.compile(r"\b(?P<what>killed|destroyed|wounded|injured|lost|captured|intercepted|shot down|"
+                          r"released|detained)\s+(?:about\s+|some\s+|more than\s+|over\s+|at least\s+)?$",
+                          re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
+_MONTH_ABBR = {m[:3]: i for i, m in enumerate(_MONTHS)} | {"sept": 8}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _YEAR_LIKE = re.compile(r"^(19|20)\d\d$")
-_PLACE = re.compile(r"\b(?:in|into|at|near|of|from)\s+(?P<place>(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})")
-_STOP_UNITS = {"of", "and", "the", "a", "to", "in", "on", "at", "was", "were", "is", "had", "have"}
+_PLACE = re.compile(r"\b(?:in|into|at|near|of|from|outside|towards|toward)\s+(?P<place>(?:the\s+)?[A-Z][\w'’-]+"
+                    r"(?:\s+(?:[A-Z][\w'’-]+|People's|of))*(?:\s+[A-Z][\w'’-]+)?)")
+_NOT_PLACES = {"russian", "ukrainian", "the", "russia's", "ukraine's", "general", "foreign", "security", "defense",
+               "defence", "president", "minister", "sample", "moscow's", "kyiv's", "kiev's"}
+_STOP_AFTER = {"of", "and", "the", "a", "to", "in", "on", "at", "was", "were", "is", "had", "have", "as", "that",
+               "for", "by", "from", "with", "per", "or", "has", "its", "his", "her", "their", "days", "hours",
+               "years", "weeks", "months", "minutes", "times"}
 
 
 def _to_number(raw: str) -> float:
@@ -34,62 +77,170 @@ def _to_number(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
+def value_range(value: float, qualifier: str) -> tuple[float, float]:
+    """The interval of true values a figure with this qualifier allows."""
+    qualifier = " ".join((qualifier or "").lower().split())
+    if qualifier in ("more than", "over", "at least", "just over"):
+        return value, float("inf")
+    if qualifier in ("fewer than", "less than", "up to", "at most", "under", "just under"):
+        return 0.0, value
+    if qualifier in ("about", "around", "nearly", "almost", "some", "roughly", "approximately"):
+        return value * 0.85, value * 1.1
+    return value * 0.95, value * 1.05
+
+
+def _is_date_number(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 12):start].lower()
+    after = text[end:end + 12].lower()
+    return bool(re.search(r"\b(?:" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+$",
+                          before)) or bool(re.match(r"\s+(?:" + "|".join(_MONTHS) + r")\b", after)) or bool(
+        re.match(r"(?:st|nd|rd|th)\b", after))
+
+
 def extract_quantities(text: str) -> list[dict]:
     found = []
     for match in _QUANTITY.finditer(text):
         raw_number = match.group("number")
-        unit = match.group("unit").strip()
-        if _YEAR_LIKE.match(raw_number) and not match.group("qualifier"):
+        start, end = match.start("number"), match.end()
+        if match.group("qualifier") is None and _YEAR_LIKE.match(raw_number) and not match.group("percent"):
             continue
-        if unit.lower() in _STOP_UNITS or unit.lower() in _MONTHS:
+        if _is_date_number(text, start, match.end("number")):
             continue
+        if not raw_number[0].isdigit() and raw_number.lower() in ("one",) and not match.group("qualifier"):
+            continue   # "one of the ..." is rarely a figure
         value = _to_number(raw_number)
         scale = (match.group("scale") or "").lower()
-        value *= {"thousand": 1e3, "million": 1e6, "billion": 1e9}.get(scale, 1)
-        following = text[match.end():match.end() + 30]
-        counted = re.match(r"\s+(killed|destroyed|wounded|injured|dead|captured|seized|eliminated)", following)
+        value *= {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}.get(scale, 1)
+        if match.group("percent"):
+            unit, kind, unit_end = "%", "percent", end
+        else:
+            rest = text[end:]
+            known = _KNOWN_UNIT.match(rest)
+            generic = _GENERIC_UNIT.match(rest)
+            if known:
+                unit = known.group("unit").lower()
+                kind = _UNIT_TO_KIND[unit]
+                modifier = known.group("mod").strip()
+                if modifier:
+                    unit_text = f"{modifier} {known.group('unit')}"
+                else:
+                    unit_text = known.group("unit")
+                unit_end = end + known.end()
+            elif generic and generic.group("unit").lower() not in _STOP_AFTER:
+                unit = unit_text = generic.group("unit").lower()
+                kind = unit
+                unit_end = end + generic.end()
+            else:
+                continue
+        following = _WHAT.match(text[unit_end:unit_end + 40])
+        preceding = _WHAT_BEFORE.search(text[max(0, match.start() - 30):match.start()])
+        what = (following or preceding).group("what").lower() if (following or preceding) else ""
+        qualifier = " ".join((match.group("qualifier") or "").lower().split())
+        low, high = value_range(value, qualifier)
         found.append({
             "value": int(value) if value == int(value) else value,
-            "text": match.group(0).strip(),
-            "unit": unit.lower(),
-            "qualifier": (match.group("qualifier") or "").lower(),
-            "what": counted.group(1).lower() if counted else "",
-            "start": match.start("number"),
-            "end": match.end(),
+            "text": text[match.start():unit_end].strip(),
+            "unit": unit,
+            "kind": kind,
+            "qualifier": qualifier,
+            "what": what,
+            "range": [low, None if high == float("inf") else high],
+            "start": start,
+            "end": unit_end,
         })
     return found
 
 
+# What happened to the counted things, in classes of words outlets use interchangeably.
+WHAT_CLASS = {"killed": "killed", "dead": "killed", "eliminated": "lost", "destroyed": "lost", "lost": "lost",
+              "hit": "lost", "wounded": "wounded", "injured": "wounded", "captured": "captured", "seized": "captured",
+              "detained": "captured", "arrested": "captured", "shot down": "intercepted", "intercepted": "intercepted"}
+
+
+def same_quantity(a: dict, b: dict) -> bool:
+    """Two figures count the same thing (same kind, and the same event if both say which)."""
+    kind_a, kind_b = a.get("kind") or a.get("unit"), b.get("kind") or b.get("unit")
+    if kind_a != kind_b:
+        return False
+    what_a, what_b = a.get("what") or "", b.get("what") or ""
+    return not (what_a and what_b and WHAT_CLASS.get(what_a, what_a) != WHAT_CLASS.get(what_b, what_b))
+
+
+def figures_conflict(a: dict, b: dict) -> bool:
+    """The ranges two figures allow do not overlap ("more than 3,435" vs "fewer than 600")."""
+    low_a, high_a = a.get("range") or value_range(float(a["value"]), a.get("qualifier", ""))
+    low_b, high_b = b.get("range") or value_range(float(b["value"]), b.get("qualifier", ""))
+    high_a = float("inf") if high_a is None else high_a
+    high_b = float("inf") if high_b is None else high_b
+    return high_a < low_b or high_b < low_a
+
+
 def extract_dates(text: str, published_at: datetime | date | None = None) -> list[dict]:
+    """Dates mentioned, resolved against the publication date when they are relative."""
     anchor = published_at.date() if isinstance(published_at, datetime) else published_at
     found = []
-    for match in re.finditer(rf"\b(?:on\s+)?({'|'.join(_MONTHS)})\s+(\d{{1,2}})(?:,?\s+(\d{{4}}))?\b", text, re.I):
-        month = _MONTHS.index(match.group(1).lower()) + 1
-        year = int(match.group(3)) if match.group(3) else (anchor.year if anchor else None)
-        resolved = None
-        if year:
-            try:
-                resolved = date(year, month, int(match.group(2))).isoformat()
-            except ValueError:
-                resolved = None
-        found.append({"text": match.group(0).strip(), "date": resolved})
-    for match in re.finditer(rf"\b(?:on|last|this)\s+({'|'.join(_WEEKDAYS)})\b", text, re.I):
+    month_names = "|".join(_MONTHS + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+                                      "dec"])
+    patterns = [
+        (re.compile(rf"\b(?:on\s+)?(?P<month>{month_names})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+                    rf"(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
+        (re.compile(rf"\b(?:on\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{month_names})\.?"
+                    rf"(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
+    ]
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            name = match.group("month").lower()
+            month = (_MONTHS.index(name) if name in _MONTHS else _MONTH_ABBR[name]) + 1
+            year = int(match.group("year")) if match.group("year") else None
+            if year is None and anchor:
+                year = anchor.year
+                # "December 30" in an article of 2 January is last year's.
+                if month - anchor.month > 6:
+                    year -= 1
+            resolved = None
+            if year:
+                try:
+                    resolved = date(year, month, int(match.group("day"))).isoformat()
+                except ValueError:
+                    resolved = None
+            found.append({"text": match.group(0).strip(), "date": resolved})
+    for match in re.finditer(rf"\b(?P<rel>on|last|this|next|since|by)?\s*(?P<day>{'|'.join(_WEEKDAYS)})\b", text,
+                             re.I):
         resolved = None
         if anchor:
-            weekday = _WEEKDAYS.index(match.group(1).lower())
-            resolved = (anchor - timedelta(days=(anchor.weekday() - weekday) % 7)).isoformat()
+            weekday = _WEEKDAYS.index(match.group("day").lower())
+            if (match.group("rel") or "").lower() == "next":
+                resolved = anchor + timedelta(days=(weekday - anchor.weekday()) % 7 or 7)
+            else:
+                # News reports past events: a bare weekday is the most recent one, today included.
+                resolved = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+            resolved = resolved.isoformat()
         found.append({"text": match.group(0).strip(), "date": resolved})
-    for word, delta in (("yesterday", -1), ("today", 0), ("last night", -1)):
-        if re.search(rf"\b{word}\b", text, re.I):
+    for word, delta in (("the day before yesterday", -2), ("yesterday", -1), ("today", 0), ("last night", -1),
+                        ("tomorrow", 1), ("earlier in the day", 0), ("overnight", 0)):
+        if re.search(rf"\b{word}\b", text, re.I) and not (word == "yesterday" and "day before yesterday" in text.lower()):
             found.append({"text": word, "date": (anchor + timedelta(days=delta)).isoformat() if anchor else None})
+    for match in re.finditer(r"\b(?P<n>\d+|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?)\s+ago\b",
+                             text, re.I):
+        n = int(match.group("n")) if match.group("n").isdigit() else _WORD_NUMBERS[match.group("n").lower()]
+        days = n * (7 if match.group("unit").lower().startswith("week") else 1)
+        found.append({"text": match.group(0), "date": (anchor - timedelta(days=days)).isoformat() if anchor else None})
+    for phrase, days in (("last week", -7), ("next week", 7)):
+        if re.search(rf"\b{phrase}\b", text, re.I):
+            found.append({"text": phrase, "date": (anchor + timedelta(days=days)).isoformat() if anchor else None,
+                          "approximate": True})
     return found
 
 
 def extract_places(text: str) -> list[str]:
     places = []
     for match in _PLACE.finditer(text):
-        place = re.sub(r"^the\s+", "", match.group("place"))
-        if place.split()[0].lower() in _MONTHS + _WEEKDAYS:
+        place = re.sub(r"^the\s+", "", match.group("place")).strip()
+        place = re.sub(r"['’]s$", "", place)
+        place = re.sub(r"^[A-Z][\w-]*['’]s\s+(?=[A-Z])", "", place)   # "Ukraine's Dnipropetrovsk" → "Dnipropetrovsk"
+        place = re.sub(r"\bKiev\b", "Kyiv", place)
+        first = place.split()[0].lower()
+        if first in _MONTHS or first in _WEEKDAYS or first in _NOT_PLACES:
             continue
         if place not in places:
             places.append(place)

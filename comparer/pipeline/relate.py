@@ -2,8 +2,16 @@
 
 ``judge`` decides agree / contradict / discusses / unrelated for one pair, with a score and
 a machine-readable reason (``negation``, ``numeric_mismatch``, ``antonym``,
-``attribution_conflict``, ``model``). ``relate_event`` stores the decisions, never touching a
-curator-locked relation, and skips pairs of syndicated copies (a copy is not a confirmation).
+``attribution_conflict``, ``model``). Confident rules come first: the same quantity with
+figures whose ranges cannot both be true is a ``numeric_mismatch`` (both figures kept in
+``details``), and one sentence being the negation of the other (nearly the same words, one
+negated) is a ``negation``. Everything else is decided by the trained relation model
+(``comparer.relations_model``); when the model says *contradict*, the reason names the cue
+present in the pair (negation, antonym, different speakers) or ``model``. Without the model
+artefact a rule-based judge is used and a warning is logged.
+
+``relate_event`` stores the decisions, never touching a curator-locked relation, and skips
+pairs of syndicated copies (a copy is not a confirmation).
 """
 from __future__ import annotations
 
@@ -13,16 +21,20 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from comparer.models import Claim, ClaimRelation, Event
+from comparer.pipeline import attribution, numbers
+from comparer.relations_model.features import NEGATION_WORDS, STOP, antonym_present, stem, tokens
+from comparer.relations_model.pairs import LABELS
 
-MIN_SIMILARITY = 0.45   # below this, a pair is not worth a relation row
-AGREE_SIMILARITY = 0.70
+MIN_SIMILARITY = 0.45        # below this cosine, a pair is not worth judging
+NUMERIC_SIMILARITY = 0.50    # two figures only conflict if the sentences are about the same thing
+NEGATION_OVERLAP = 0.5       # content-word Jaccard above which "X" vs "not X" is a plain negation
+NEGATION_SIMILARITY = 0.65
+AGREE_SIMILARITY = 0.70      # rule-based fallback only
+MIN_MODEL_SCORE = 0.40       # a model label less probable than this is not stored
 NEGATION = re.compile(
     r"\b(not|no|never|none|nobody|neither|nor|without|didn't|did not|doesn't|don't|wasn't|weren't|isn't|aren't|"
     r"hasn't|haven't|hadn't|won't|cannot|can't|fail(?:s|ed)? to|den(?:y|ies|ied)|refut\w*|reject\w*|dismiss\w*|"
     r"false|fake|untrue|baseless)\b", re.IGNORECASE)
-ANTONYMS = [("postponed", "held"), ("postponed", "took place"), ("attended", "did not show"),
-            ("advanced", "retreated"), ("captured", "repelled"), ("seized", "repelled"), ("increase", "decrease"),
-            ("rose", "fell"), ("won", "lost"), ("confirmed", "denied"), ("accepted", "rejected")]
 HEDGES = re.compile(r"\b(reportedly|allegedly|claim(?:s|ed)?|according to|could not be (?:independently )?verified|"
                     r"unconfirmed|said to|appears?|if confirmed)\b", re.IGNORECASE)
 
@@ -35,17 +47,20 @@ class Judgement:
     details: dict = field(default_factory=dict)
 
 
+def _outlet(claim: Claim) -> str:
+    try:
+        return claim.article.outlet.name
+    except Exception:  # claims built in memory (tests, evaluation) may have no saved article
+        return ""
+
+
 def numeric_mismatch(numbers_a: list[dict], numbers_b: list[dict]) -> dict | None:
-    """Both figures when the two claims give different values for the same kind of quantity."""
+    """Both figures when the two claims give incompatible values for the same quantity."""
     for a in numbers_a:
         for b in numbers_b:
-            same_unit = a["unit"] == b["unit"] or (a.get("what") and a.get("what") == b.get("what"))
-            if not same_unit:
-                continue
-            low, high = sorted([float(a["value"]), float(b["value"])])
-            if high > 0 and (high - low) / high > 0.1:
+            if numbers.same_quantity(a, b) and numbers.figures_conflict(a, b):
                 return {"a": {"value": a["value"], "text": a["text"]}, "b": {"value": b["value"], "text": b["text"]},
-                        "unit": a["unit"]}
+                        "unit": a.get("kind") or a["unit"], "what": a.get("what") or b.get("what") or ""}
     return None
 
 
@@ -53,30 +68,75 @@ def _negated(text: str) -> bool:
     return bool(NEGATION.search(text))
 
 
-def _antonym(text_a: str, text_b: str) -> tuple[str, str] | None:
-    a, b = text_a.lower(), text_b.lower()
-    for left, right in ANTONYMS:
-        if (left in a and right in b) or (right in a and left in b):
-            return left, right
-    return None
+def _content(text: str) -> set[str]:
+    return {stem(w) for w in tokens(text) if w not in STOP and w not in NEGATION_WORDS and len(w) > 1}
 
 
-def judge(claim_a: Claim, claim_b: Claim, similarity: float) -> Judgement:
+def _plain_negation(text_a: str, text_b: str, similarity: float) -> bool:
+    """One sentence says what the other says, with a negation on one side only."""
+    if _negated(text_a) == _negated(text_b) or similarity < NEGATION_SIMILARITY:
+        return False
+    a, b = _content(text_a), _content(text_b)
+    return bool(a and b) and len(a & b) / len(a | b) >= NEGATION_OVERLAP
+
+
+def _speakers_conflict(claim_a: Claim, claim_b: Claim) -> bool:
+    a, b = claim_a.speaker_normalized, claim_b.speaker_normalized
+    return bool(a and b) and not attribution.same_actor(a, b)
+
+
+def _contradiction_reason(claim_a: Claim, claim_b: Claim) -> tuple[str, dict]:
+    """The most specific cue for a contradiction the model found."""
+    negation = _negated(claim_a.text) != _negated(claim_b.text)
+    a, b = _content(claim_a.text), _content(claim_b.text)
+    overlap = len(a & b) / len(a | b) if a and b else 0.0
+    if antonym_present(claim_a.text.lower(), claim_b.text.lower()):
+        return ClaimRelation.Reason.ANTONYM, {}
+    if negation and overlap >= 0.3:
+        return ClaimRelation.Reason.NEGATION, {}
+    if _speakers_conflict(claim_a, claim_b):
+        return ClaimRelation.Reason.ATTRIBUTION_CONFLICT, {
+            "speakers": [claim_a.speaker_normalized, claim_b.speaker_normalized]}
+    if negation:
+        return ClaimRelation.Reason.NEGATION, {}
+    return ClaimRelation.Reason.MODEL, {}
+
+
+def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray | None = None) -> Judgement:
+    """The relation between two claims; ``proba`` is the model's output in ``LABELS`` order, if any."""
     if similarity < MIN_SIMILARITY:
-        return Judgement("unrelated", 1 - similarity, "model")
+        return Judgement("unrelated", 1 - similarity, ClaimRelation.Reason.MODEL)
     mismatch = numeric_mismatch(claim_a.numbers or [], claim_b.numbers or [])
-    if mismatch and similarity >= 0.5:
-        return Judgement("contradict", min(0.99, 0.6 + similarity / 3), "numeric_mismatch", mismatch)
+    if mismatch and similarity >= NUMERIC_SIMILARITY:
+        mismatch["a"]["outlet"], mismatch["b"]["outlet"] = _outlet(claim_a), _outlet(claim_b)
+        return Judgement("contradict", min(0.99, 0.6 + similarity / 3), ClaimRelation.Reason.NUMERIC_MISMATCH,
+                         mismatch)
+    if _plain_negation(claim_a.text, claim_b.text, similarity):
+        return Judgement("contradict", min(0.95, similarity), ClaimRelation.Reason.NEGATION)
+    if proba is not None:
+        label = LABELS[int(np.argmax(proba))]
+        score = float(proba[LABELS.index(label)])
+        details = {"probabilities": {name: round(float(p), 3) for name, p in zip(LABELS, proba)}}
+        if label == "unrelated" or score < MIN_MODEL_SCORE:
+            return Judgement("unrelated", score, ClaimRelation.Reason.MODEL, details)
+        if label == "contradict":
+            reason, extra = _contradiction_reason(claim_a, claim_b)
+            return Judgement(label, score, reason, details | extra)
+        return Judgement(label, score, ClaimRelation.Reason.MODEL, details)
+    return rule_based_judge(claim_a, claim_b, similarity)
+
+
+def rule_based_judge(claim_a: Claim, claim_b: Claim, similarity: float) -> Judgement:
+    """The fallback when the model artefact is missing: negation, antonyms, similarity, hedges."""
     if _negated(claim_a.text) != _negated(claim_b.text) and similarity >= 0.6:
-        return Judgement("contradict", min(0.95, similarity), "negation")
-    antonym = _antonym(claim_a.text, claim_b.text)
-    if antonym and similarity >= 0.55:
-        return Judgement("contradict", min(0.9, similarity), "antonym", {"words": list(antonym)})
+        return Judgement("contradict", min(0.95, similarity), ClaimRelation.Reason.NEGATION)
+    if antonym_present(claim_a.text.lower(), claim_b.text.lower()) and similarity >= 0.55:
+        return Judgement("contradict", min(0.9, similarity), ClaimRelation.Reason.ANTONYM)
     if similarity >= AGREE_SIMILARITY:
         if HEDGES.search(claim_a.text) or HEDGES.search(claim_b.text):
-            return Judgement("discusses", similarity, "model")
-        return Judgement("agree", similarity, "model")
-    return Judgement("unrelated", 1 - similarity, "model")
+            return Judgement("discusses", similarity, ClaimRelation.Reason.MODEL)
+        return Judgement("agree", similarity, ClaimRelation.Reason.MODEL)
+    return Judgement("unrelated", 1 - similarity, ClaimRelation.Reason.MODEL)
 
 
 def _copies(claim_a: Claim, claim_b: Claim) -> bool:
@@ -85,33 +145,54 @@ def _copies(claim_a: Claim, claim_b: Claim) -> bool:
         a.syndicated_copy_of_id is not None and a.syndicated_copy_of_id == b.syndicated_copy_of_id)
 
 
+def candidate_pairs(claims: list[Claim], similarities: np.ndarray, only_claim_ids: set[int] | None,
+                    locked: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Index pairs worth judging: different outlets, not copies, not curated, similar enough."""
+    pairs = []
+    for i, claim_a in enumerate(claims):
+        for j in range(i + 1, len(claims)):
+            claim_b = claims[j]
+            if claim_a.article.outlet_id == claim_b.article.outlet_id or similarities[i, j] < MIN_SIMILARITY:
+                continue
+            if only_claim_ids is not None and claim_a.id not in only_claim_ids and claim_b.id not in only_claim_ids:
+                continue
+            key = (claim_a.id, claim_b.id) if claim_a.id < claim_b.id else (claim_b.id, claim_a.id)
+            if key in locked or _copies(claim_a, claim_b):
+                continue
+            pairs.append((i, j))
+    return pairs
+
+
 def relate_event(event: Event, only_claim_ids: set[int] | None = None) -> int:
     """Judge every cross-outlet pair in the event that involves a new claim. Returns rows written."""
+    from comparer.relations_model import load_model
+
     claims = list(Claim.objects.filter(event=event, embedding__isnull=False, is_checkworthy=True)
-                  .select_related("article"))
+                  .select_related("article", "article__outlet"))
     if len(claims) < 2:
         return 0
     matrix = np.stack([np.asarray(c.embedding, dtype=np.float32) for c in claims])
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
     similarities = matrix @ matrix.T
-    locked = set(ClaimRelation.objects.filter(event=event, locked=True).values_list("claim_a_id", "claim_b_id"))
+    locked = set(ClaimRelation.objects.filter(locked=True, claim_a__in=claims)
+                 .values_list("claim_a_id", "claim_b_id"))
+    pairs = candidate_pairs(claims, similarities, only_claim_ids, locked)
+    model = load_model()
+    probabilities = None
+    if model is not None and pairs:
+        probabilities = model.predict_sentence_pairs(
+            [claims[i].text for i, _ in pairs], matrix[[i for i, _ in pairs]],
+            [claims[j].text for _, j in pairs], matrix[[j for _, j in pairs]])
     decided: list[ClaimRelation] = []
-    for i, claim_a in enumerate(claims):
-        for j in range(i + 1, len(claims)):
-            claim_b = claims[j]
-            if claim_a.article.outlet_id == claim_b.article.outlet_id:
-                continue
-            if only_claim_ids is not None and claim_a.id not in only_claim_ids and claim_b.id not in only_claim_ids:
-                continue
-            first, second = (claim_a, claim_b) if claim_a.id < claim_b.id else (claim_b, claim_a)
-            if (first.id, second.id) in locked or _copies(first, second):
-                continue
-            verdict = judge(first, second, float(similarities[i, j]))
-            if verdict.label == "unrelated":
-                continue
-            decided.append(ClaimRelation(event=event, claim_a=first, claim_b=second, label=verdict.label,
-                                         score=round(verdict.score, 4), reason=verdict.reason,
-                                         details=verdict.details, set_by=ClaimRelation.SetBy.MODEL))
+    for index, (i, j) in enumerate(pairs):
+        first, second = (claims[i], claims[j]) if claims[i].id < claims[j].id else (claims[j], claims[i])
+        verdict = judge(first, second, float(similarities[i, j]),
+                        probabilities[index] if probabilities is not None else None)
+        if verdict.label == "unrelated":
+            continue
+        decided.append(ClaimRelation(event=event, claim_a=first, claim_b=second, label=verdict.label,
+                                     score=round(verdict.score, 4), reason=verdict.reason,
+                                     details=verdict.details, set_by=ClaimRelation.SetBy.MODEL))
     ClaimRelation.objects.bulk_create(
         decided, batch_size=500, update_conflicts=True, unique_fields=["claim_a", "claim_b"],
         update_fields=["event", "label", "score", "reason", "details"],

@@ -1,0 +1,62 @@
+"""SICK: sentence pairs labelled ENTAILMENT / NEUTRAL / CONTRADICTION.
+
+Labels map to the app's: ENTAILMENT → agree, CONTRADICTION → contradict, NEUTRAL → unrelated
+(neither follows from the other, so the app stores no relation for such a pair).
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from comparer.evaluation.fnc1 import DatasetError
+from comparer.relations_model.pairs import StancePair
+
+TO_APP = {"ENTAILMENT": "agree", "CONTRADICTION": "contradict", "NEUTRAL": "unrelated"}
+FROM_APP = {app: sick for sick, app in TO_APP.items()}
+SICK_LABELS = ("ENTAILMENT", "CONTRADICTION", "NEUTRAL")
+
+
+def load(path, split: str | None = None, limit: int | None = None) -> list[StancePair]:
+    """Pairs from a SICK file; ``split`` keeps only rows whose ``SemEval_set`` is TRAIN, TRIAL or TEST."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        required = ("pair_ID", "sentence_A", "sentence_B", "entailment_label")
+        missing = [name for name in required if name not in (reader.fieldnames or [])]
+        if missing:
+            raise DatasetError(f"{path}: missing column(s) {', '.join(missing)}; is it a tab-separated SICK file?")
+        pairs = []
+        for number, row in enumerate(reader, start=2):
+            if split and (row.get("SemEval_set") or "").strip().upper() != split.upper():
+                continue
+            label = (row["entailment_label"] or "").strip().upper()
+            if label not in TO_APP:
+                raise DatasetError(f"{path} row {number}: unknown entailment_label {label!r}")
+            pairs.append(StancePair(claim=row["sentence_A"], evidence=row["sentence_B"], label=TO_APP[label],
+                                    group=f"sick{row['pair_ID']}", source="sick"))
+            if limit and len(pairs) >= limit:
+                break
+    return pairs
+
+
+def evaluate(path, *, model, encode, split: str | None = None, limit: int | None = None,
+             progress: bool = False) -> list[str]:
+    """3-way accuracy and contradiction F1."""
+    from comparer.evaluation import metrics
+    from comparer.relations_model import restricted_argmax
+
+    pairs = load(path, split, limit)
+    if not pairs:
+        raise DatasetError(f"{path}: no pairs{f' in split {split}' if split else ''}")
+    proba = model.predict_proba(pairs, encode, progress)
+    predicted = [FROM_APP[label] for label in restricted_argmax(proba, ("agree", "contradict", "unrelated"))]
+    gold = [FROM_APP[pair.label] for pair in pairs]
+    per_class = metrics.per_class_f1(gold, predicted, SICK_LABELS)
+    return [
+        f"SICK: {len(pairs)} pairs{f' ({split})' if split else ''}",
+        metrics.format_confusion(metrics.confusion(gold, predicted, SICK_LABELS), SICK_LABELS),
+        metrics.format_per_class(per_class),
+        f"SICK acc: {metrics.accuracy(gold, predicted):.3f} contradiction-F1: {per_class['CONTRADICTION']['f1']:.3f}",
+    ]

@@ -1,0 +1,48 @@
+import pytest
+
+from comparer.pipeline.attribution import extract, normalize_actor, same_actor
+
+
+def test_speaker_told_channel():
+    found = extract('"We are awaiting official communications on this matter," General Alexander Zorin told TASS '
+                    'on June 7.')
+    assert found.speaker == "General Alexander Zorin" and found.channel == "TASS" and found.is_quote
+    assert normalize_actor(found.speaker) == "Alexander Zorin"
+
+
+def test_channel_behind_a_description():
+    found = extract("General Alexander Zorin told the Russian state news agency TASS on June 7 that Moscow had seen "
+                    "media reports.")
+    assert found.channel == "TASS"
+
+
+def test_institution_is_normalised_across_spellings():
+    found = extract("Russia's defense ministry stated that troops from a tank division had advanced.")
+    assert normalize_actor(found.speaker) == "Russian Defence Ministry"
+    for variant in ("The Russian Defense Ministry", "Russian MoD", "Russian Ministry of Defence",
+                    "Russia's Defence Ministry"):
+        assert normalize_actor(variant) == "Russian Defence Ministry"
+
+
+@pytest.mark.parametrize("sentence, speaker, channel", [
+    ("Security Council deputy chairman Dmitry Medvedev wrote on X that Kiev did not want its dead.",
+     "Dmitry Medvedev", "X"),
+    ("According to the General Staff, Ukraine lost 12 armored vehicles.", "Ukrainian General Staff", ""),
+    ("Ukraine did not show up for the agreed exchange on Saturday, Russian officials said.", "Russian officials", ""),
+    ('"Ukraine did not miss any meeting," a Ukrainian official involved in the talks told Sample Outlet A.',
+     "Ukrainian official", "Sample Outlet A"),
+])
+def test_attribution_patterns(sentence, speaker, channel):
+    found = extract(sentence)
+    assert normalize_actor(found.speaker) == speaker
+    assert found.channel == channel
+
+
+def test_name_variants_match():
+    assert normalize_actor("Kiev") == normalize_actor("Kyiv") == "Kyiv"
+    assert same_actor("Zorin", "Alexander Zorin")
+    assert not same_actor("Russian officials", "Ukrainian officials")
+
+
+def test_sentence_without_attribution():
+    assert extract("The exchange had been agreed by both sides during talks in Istanbul.").speaker == ""

@@ -1,0 +1,41 @@
+"""What the demo must show: the POW-exchange contradiction and the casualty-figure mismatch."""
+import pytest
+
+from comparer.models import Claim, ClaimRelation
+from comparer.selectors import event_comparison
+
+
+@pytest.mark.django_db
+def test_pow_exchange_no_show_and_postponement_sit_in_one_row_as_a_contradiction(demo_corpus):
+    no_show = Claim.objects.get(article__outlet__name="Al Mayadeen English",
+                                text__startswith="Ukraine did not show up at the agreed-upon location")
+    postponed = Claim.objects.filter(article__outlet__name__startswith="Sample Outlet A",
+                                     text__icontains="postponed until next week")
+    assert postponed.exists()
+    relations = ClaimRelation.objects.filter(label="contradict").filter(
+        claim_a__in=[no_show, *postponed], claim_b__in=[no_show, *postponed])
+    assert relations.exists(), "no contradict relation between the seed's no-show and Kyiv's postponement"
+    relation = relations.order_by("-score").first()
+    assert relation.reason in {"negation", "antonym", "attribution_conflict", "model"}
+    comparison = event_comparison(event_id=no_show.event_id)
+    row = next(row for row in comparison.rows if no_show.id in {c.id for cell in row.cells for c in cell})
+    in_row = {c.id for cell in row.cells for c in cell}
+    assert in_row & {c.id for c in postponed}
+    assert row.status == "contradict"
+
+
+@pytest.mark.django_db
+def test_casualty_figures_show_as_numeric_mismatch_with_both_values(demo_corpus):
+    mismatches = ClaimRelation.objects.filter(reason="numeric_mismatch", label="contradict")
+    figures = [{r.details["a"]["value"], r.details["b"]["value"]} for r in mismatches]
+    assert {3435, 600} in figures
+    relation = next(r for r in mismatches if {r.details["a"]["value"], r.details["b"]["value"]} == {3435, 600})
+    assert relation.details["unit"] == "soldiers"
+    assert {relation.details["a"]["outlet"], relation.details["b"]["outlet"]} >= {"Sample Outlet A (Kyiv)"}
+
+
+@pytest.mark.django_db
+def test_seed_quote_attribution_is_stored(demo_corpus):
+    awaiting = Claim.objects.get(article__outlet__name="Al Mayadeen English",
+                                 text__startswith="We are awaiting official communications")
+    assert awaiting.speaker_normalized == "Alexander Zorin" and awaiting.channel_normalized == "TASS"

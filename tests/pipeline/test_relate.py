@@ -1,0 +1,61 @@
+import numpy as np
+
+from comparer.models import Claim
+from comparer.pipeline.claims import extract_claims
+from comparer.pipeline.relate import judge, numeric_mismatch, rule_based_judge
+from comparer.relations_model.pairs import LABELS
+
+
+def _claim(text):
+    draft = extract_claims(title="", text=text)[0]
+    return Claim(text=draft.text, numbers=draft.numbers, speaker=draft.speaker,
+                 speaker_normalized=draft.speaker_normalized, position=1, char_start=0, char_end=len(text))
+
+
+def _proba(**values):
+    return np.array([values.get(label, 0.0) for label in LABELS])
+
+
+def test_numeric_mismatch_is_first_class_with_both_figures():
+    moscow = _claim("Ukrainian forces lost more than 3,435 troops killed over the past week, according to the "
+                    "Defense Ministry.")
+    kyiv = _claim("Fewer than 600 Ukrainian soldiers were killed over that period, the General Staff said.")
+    verdict = judge(moscow, kyiv, similarity=0.7, proba=_proba(agree=0.9, contradict=0.1))
+    assert verdict.label == "contradict" and verdict.reason == "numeric_mismatch"
+    assert verdict.details["a"] == {"value": 3435, "text": "more than 3,435 troops", "outlet": ""}
+    assert verdict.details["b"]["value"] == 600 and verdict.details["unit"] == "soldiers"
+
+
+def test_compatible_figures_are_not_a_mismatch():
+    a = _claim("Moscow said Ukrainian forces had lost more than 3,435 troops killed.")
+    b = _claim("Ukrainian forces suffered heavy losses, with over 3,435 troops killed.")
+    assert numeric_mismatch(a.numbers, b.numbers) is None
+
+
+def test_plain_negation_takes_precedence_over_the_model():
+    a = _claim("Russian forces entered the Dnipropetrovsk region on Sunday.")
+    b = _claim("Russian forces did not enter the Dnipropetrovsk region on Sunday.")
+    verdict = judge(a, b, similarity=0.9, proba=_proba(agree=0.8, contradict=0.2))
+    assert verdict.label == "contradict" and verdict.reason == "negation"
+
+
+def test_model_contradiction_names_the_attribution_conflict():
+    a = _claim("Ukraine failed to appear at the agreed location, Russian officials said.")
+    b = _claim("The exchange was postponed until next week by both delegations, Ukrainian officials said.")
+    verdict = judge(a, b, similarity=0.6, proba=_proba(contradict=0.7, agree=0.2, discusses=0.1))
+    assert verdict.label == "contradict" and verdict.reason == "attribution_conflict"
+    assert verdict.details["speakers"] == ["Russian officials", "Ukrainian officials"]
+    assert verdict.details["probabilities"]["contradict"] == 0.7
+
+
+def test_model_unrelated_and_dissimilar_pairs_are_not_stored():
+    a = _claim("Talks in Istanbul have produced no ceasefire.")
+    b = _claim("Military experts in Berlin cautioned about the advance.")
+    assert judge(a, b, similarity=0.3).label == "unrelated"
+    assert judge(a, b, similarity=0.6, proba=_proba(unrelated=0.8, agree=0.2)).label == "unrelated"
+
+
+def test_rule_based_fallback_without_model():
+    a = _claim("The prisoner exchange was held on Saturday.")
+    b = _claim("The prisoner exchange was postponed until next week.")
+    assert rule_based_judge(a, b, similarity=0.7).reason == "antonym"
