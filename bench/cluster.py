@@ -10,7 +10,8 @@ come from the same stories as Emergent, so they are hard distractors, not random
 
 - ours: ``run.analyze`` on all articles, in its own database (``comparer_bench_cluster``), with
   every sentence vector already in the embedding cache (encoding is not clustering). Timed whole:
-  claims, events (article clustering over the HNSW index) and claim clusters, relations too.
+  claims, events (article clustering over the HNSW index) and claim clusters, relations too;
+  ``--without-relations`` skips ``relate.relate_event`` to time the clustering stages alone.
 - scikit-learn: ``AgglomerativeClustering(metric="cosine", linkage="average")`` on the very same
   claim vectors read back from the database, cut at distance 1 - CLAIM_SIMILARITY (the
   pipeline's own threshold) and at the threshold that scores best on Emergent (an upper bound
@@ -86,6 +87,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="about 5,000 claims instead of 20,000")
     parser.add_argument("--claims", type=int, default=0, help="about how many claims to cluster")
+    parser.add_argument("--without-relations", action="store_true",
+                        help="time ours without judging relations (relate.relate_event skipped), "
+                             "i.e. claims, events and claim clusters only")
     args = parser.parse_args()
     target = args.claims or (5000 if args.quick else 20000)
 
@@ -104,7 +108,11 @@ def main() -> None:
     row_article = load_articles(target)
     gold_rows = emergent_rows()
 
-    with Timer() as ours:
+    from contextlib import nullcontext
+    from unittest import mock
+
+    skip_relations = mock.patch("comparer.pipeline.relate.relate_event", return_value=0)
+    with skip_relations if args.without_relations else nullcontext(), Timer() as ours:
         report = analyze()
     log(f"ours: {report}")
     claims = list(Claim.objects.order_by("id").values_list("id", "article_id", "position", "event_id", "cluster_id",
@@ -131,7 +139,8 @@ def main() -> None:
     print(f"items: {len(claims):,} claims from {len(set(c[1] for c in claims)):,} articles; "
           f"{len(rows):,} Emergent rows in {len(set(gold))} gold claims")
     p, r, f = b_cubed(gold, by_event)
-    print(f"ours (run.analyze, vectors cached): {ours.seconds:.1f} s; "
+    what = "run.analyze without relations" if args.without_relations else "run.analyze"
+    print(f"ours ({what}, vectors cached): {ours.seconds:.1f} s; "
           f"{len(set(c[3] for c in claims))} events, {len(set(c[4] for c in claims))} claim clusters")
     print(f"  B3 by event:         P {p:.3f} R {r:.3f} F1 {f:.3f}")
     p2, r2, f2 = b_cubed(gold, by_cluster)

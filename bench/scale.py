@@ -114,6 +114,8 @@ def load_base_events(events: list[list[int]], bodies, titles, drafts, vectors, s
     claim_fields = [f.name for f in Claim._meta.concrete_fields
                     if f.name not in ("id", "article", "event", "cluster", "embedding", "text_hash")]
     epoch = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    # FNC-1 repeats a few bodies word for word; like ingest, keep one article per text.
+    stored = set(Article.objects.values_list("content_hash", flat=True))
     for chunk_start in range(0, len(events), 25):
         chunk = events[chunk_start:chunk_start + 25]
         with transaction.atomic():
@@ -127,15 +129,22 @@ def load_base_events(events: list[list[int]], bodies, titles, drafts, vectors, s
                 for position, body_id in enumerate(body_ids):
                     text = normalize_text(bodies[body_id])
                     title = titles[body_id]
+                    digest = content_hash(title + "\n" + text)
+                    if digest in stored:
+                        continue
+                    stored.add(digest)
                     articles.append(Article(
                         outlet=outlets[(number + position) % OUTLETS], title=title[:1000], text=text,
-                        content_hash=content_hash(title + "\n" + text), event=event,
+                        content_hash=digest, event=event,
                         published_at=when + timedelta(minutes=7 * position), source_format="csv",
                         source_name="fnc1/train_bodies.csv", metadata={"dataset_id": str(body_id)},
                         analysis_status="done", analyzed_at=when))
                     headline = extract_claims(title=title, text="")
                     body = [replace(d, position=d.position + len(headline)) for d in drafts[body_id]]
                     article_drafts.append(headline + body)
+                if not articles:
+                    created_events.pop().delete()
+                    continue
                 Article.objects.bulk_create(articles)
                 flat = [(article, draft) for article, ds in zip(articles, article_drafts) for draft in ds]
                 matrix = np.array([vectors[d.text] for _, d in flat], dtype=np.float32)
@@ -281,15 +290,30 @@ def bench_client():
 
 
 def time_requests(client, urls: list[str], warmup: int = 5) -> tuple[list[float], set[int]]:
+    """Wall time per request; also records this process's CPU time and SQL query counts in
+    ``time_requests.cpu`` and ``time_requests.queries``, which other load on the machine hardly changes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     for url in urls[:warmup]:
         client.get(url)
-    times, statuses = [], set()
+    times, statuses, cpu, queries = [], set(), [], []
     for url in urls:
-        with Timer() as timer:
+        started_cpu = time.process_time()
+        with CaptureQueriesContext(connection) as captured, Timer() as timer:
             response = client.get(url)
+        cpu.append(time.process_time() - started_cpu)
+        queries.append(len(captured.captured_queries))
         statuses.add(response.status_code)
         times.append(timer.seconds)
+    time_requests.cpu, time_requests.queries = cpu, queries
     return times, statuses
+
+
+def cpu_note() -> str:
+    cpu, queries = time_requests.cpu, time_requests.queries
+    return (f"Django-side CPU p50 {percentile(cpu, 50) * 1000:.1f} ms, p95 {percentile(cpu, 95) * 1000:.1f} ms; "
+            f"SQL queries per request {min(queries)}-{max(queries)}")
 
 
 def claims_list_times(client, samples: int, rng) -> tuple[str, list[float]]:
@@ -308,7 +332,7 @@ def claims_list_times(client, samples: int, rng) -> tuple[str, list[float]]:
                 urls.append("/api/v1/claims/")
         times, statuses = time_requests(client, urls)
         if statuses == {200}:
-            return "GET /api/v1/claims/ (pages 1-20, outlet filter, first page)", times
+            return f"GET /api/v1/claims/ (pages 1-20, outlet filter, first page); {cpu_note()}", times
         log(f"claims API answered {sorted(statuses)}; timing the ORM list query instead")
     else:
         log(f"GET /api/v1/claims/ answered {probe.status_code}; timing the equivalent ORM list query instead")
@@ -455,6 +479,7 @@ def measure(size_target: int, bodies, titles, held_out, queries, vectors, sample
     sizes = dict(Event.objects.filter(id__in=sample).values_list("id", "claim_count"))
     print(f"event page GET /events/<id>/: {summary_ms(times)}; status {sorted(statuses)}; "
           f"claims per sampled event p50 {percentile(list(sizes.values()), 50):.0f}, max {max(sizes.values())}")
+    print(f"  {cpu_note()}")
     figures["event_p50"], figures["event_p95"] = percentile(times, 50), percentile(times, 95)
 
     what, times = claims_list_times(client, samples, rng)
@@ -498,6 +523,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="", help="comma-separated claim counts (default 10000,100000)")
     parser.add_argument("--rebuild", action="store_true", help="empty the benchmark database first")
     parser.add_argument("--samples", type=int, default=60, help="requests/queries per measurement")
+    parser.add_argument("--base-claims", type=int, default=0,
+                        help="use only the first events up to this many claims as round 0 (default: all of "
+                             "FNC-1, about 31k); larger sizes repeat them as more rounds")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([2000, 10000] if args.quick
                                                                           else [10000, 100000])
@@ -511,6 +539,14 @@ def main() -> None:
     drafts = body_claim_drafts(bodies)
     events, headline_of, held_out = plan_events(bodies, fnc1_stances())
     titles = {b: headline_of.get(b) or (drafts[b][0].text if drafts[b] else f"FNC-1 body {b}") for b in bodies}
+    if args.base_claims:
+        kept, claims = [], 0
+        for body_ids in events:
+            if claims >= args.base_claims:
+                break
+            kept.append(body_ids)
+            claims += sum(1 + len(drafts[b]) for b in body_ids)
+        events = kept
     # Queries are real FNC-1 headlines that are not any article's title, so none is stored as a claim.
     unused = sorted({row["Headline"].strip() for row in fnc1_stances()} - set(titles.values()))
     queries = random.Random(SEED).sample(unused, min(max(args.samples, 100), len(unused)))
@@ -529,6 +565,8 @@ def main() -> None:
     prime_embedding_cache(list(vectors), np.array(list(vectors.values())))
 
     print(f"machine: {machine()} (shared with other work while this ran)")
+    print(f"round 0: {len(events)} events from FNC-1 bodies, "
+          f"{sum(1 + len(drafts[b]) for e in events for b in e):,} claims; larger sizes repeat round 0")
     results = []
     for size in sorted(sizes):
         with Timer() as build:
