@@ -173,23 +173,36 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
     The layout is computed from ids and flags only; full claim and relation rows are loaded just
     for the rows returned, so ``row_offset``/``row_limit`` (one page of rows) keep a 6,000-claim
     event cheap. Without a limit every row is returned and ``relations`` holds all the event's
-    relations; with one, it holds the returned rows' relations. ``contradictions_only`` loads just
-    the contradict relations into rows (what the web page shows; statuses are unaffected).
-    Six queries at most.
+    relations (three queries: event, claims, relations); with one, it holds the returned rows'
+    relations (six queries: the layout's ids first, then the page). ``contradictions_only`` loads
+    just the contradict relations into rows (what the web page shows; statuses are unaffected).
     """
     if column_order not in COLUMN_ORDERS:
         raise ValueError(f"unknown column order {column_order!r}; use one of {', '.join(COLUMN_ORDERS)}")
     event = get_object_or_404(Event.objects.defer("centroid"), id=event_id)
-    # (id, article_id, cluster_id, position, is_checkworthy, is_headline): plain tuples straight from
-    # the cursor, as this list holds every claim of the event.
-    skeleton = _fetch_tuples(Claim.objects.filter(event_id=event_id).values_list(
-        "id", "article_id", "cluster_id", "position", "is_checkworthy", "is_headline"))
-    articles = {a.id: a for a in Article.objects.filter(id__in=Claim.objects.filter(event_id=event_id)
-                                                        .values("article_id"))
-                .select_related("outlet").only(*ARTICLE_COLUMNS)}
-    relation_skeleton = _fetch_tuples(ClaimRelation.objects.filter(event_id=event_id)
-                                      .exclude(label=ClaimRelation.Label.UNRELATED)
-                                      .values_list("claim_a_id", "claim_b_id", "label", "score"))
+    full_load = row_limit is None
+    if full_load:  # every row wanted: load each claim and relation once and derive the layout from them
+        all_claims = list(Claim.objects.filter(event_id=event_id).select_related("article", "article__outlet")
+                          .only(*CLAIM_DISPLAY_FIELDS, *(f"article__{name}" for name in ARTICLE_COLUMNS)))
+        articles: dict[int, Article] = {}
+        for claim in all_claims:  # one Article object per article, shared by its claims
+            claim.article = articles.setdefault(claim.article_id, claim.article)
+        skeleton = [(c.id, c.article_id, c.cluster_id, c.position, c.is_checkworthy, c.is_headline)
+                    for c in all_claims]
+        all_relations = list(ClaimRelation.objects.filter(event_id=event_id)
+                             .exclude(label=ClaimRelation.Label.UNRELATED).order_by("-score", "id"))
+        relation_skeleton = [(r.claim_a_id, r.claim_b_id, r.label, r.score) for r in all_relations]
+    else:
+        # (id, article_id, cluster_id, position, is_checkworthy, is_headline): plain tuples straight
+        # from the cursor, as this list holds every claim of the event.
+        skeleton = _fetch_tuples(Claim.objects.filter(event_id=event_id).values_list(
+            "id", "article_id", "cluster_id", "position", "is_checkworthy", "is_headline"))
+        articles = {a.id: a for a in Article.objects.filter(id__in=Claim.objects.filter(event_id=event_id)
+                                                            .values("article_id"))
+                    .select_related("outlet").only(*ARTICLE_COLUMNS)}
+        relation_skeleton = _fetch_tuples(ClaimRelation.objects.filter(event_id=event_id)
+                                          .exclude(label=ClaimRelation.Label.UNRELATED)
+                                          .values_list("claim_a_id", "claim_b_id", "label", "score"))
     far = datetime.max.replace(tzinfo=dt_timezone.utc)
     skeleton.sort(key=lambda c: (articles[c[1]].published_at or far, c[1], c[3]))
     shown = [c for c in skeleton if c[4] or c[5]] if checkworthy_only else skeleton
@@ -283,21 +296,22 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
     page = ordered[row_offset:row_offset + row_limit] if row_limit is not None else ordered[row_offset:]
 
     # Full rows for what is returned.
-    if row_limit is None:
-        claim_filter, relation_filter = Q(event_id=event_id), Q(event_id=event_id)
+    if full_load:
+        claim_by_id = {c.id: c for c in all_claims}
+        relations = [r for r in all_relations
+                     if not contradictions_only or r.label == ClaimRelation.Label.CONTRADICT]
     else:
         page_claim_ids = [cid for *_, root, _ in page for cid in layout[root]["claims"]]
-        claim_filter = _any_of(Claim, "id", page_claim_ids)
-        relation_filter = (Q(event_id=event_id) & _any_of(ClaimRelation, "claim_a_id", page_claim_ids)
-                           & _any_of(ClaimRelation, "claim_b_id", page_claim_ids))
-    claim_by_id = {c.id: c for c in Claim.objects.filter(claim_filter).only(*CLAIM_DISPLAY_FIELDS)}
-    for claim in claim_by_id.values():
-        if claim.article_id in articles:
+        claim_by_id = {c.id: c for c in Claim.objects.filter(_any_of(Claim, "id", page_claim_ids))
+                       .only(*CLAIM_DISPLAY_FIELDS)}
+        for claim in claim_by_id.values():
             claim.article = articles[claim.article_id]
-    relations = ClaimRelation.objects.filter(relation_filter).exclude(label=ClaimRelation.Label.UNRELATED)
-    if contradictions_only:
-        relations = relations.filter(label=ClaimRelation.Label.CONTRADICT)
-    relations = list(relations.order_by("-score", "id"))
+        relations = ClaimRelation.objects.filter(
+            Q(event_id=event_id) & _any_of(ClaimRelation, "claim_a_id", page_claim_ids)
+            & _any_of(ClaimRelation, "claim_b_id", page_claim_ids)).exclude(label=ClaimRelation.Label.UNRELATED)
+        if contradictions_only:
+            relations = relations.filter(label=ClaimRelation.Label.CONTRADICT)
+        relations = list(relations.order_by("-score", "id"))
     missing = {cid for r in relations for cid in (r.claim_a_id, r.claim_b_id) if cid not in claim_by_id}
     if missing:  # a relation whose claim has since moved to another event
         claim_by_id.update({c.id: c for c in Claim.objects.filter(id__in=missing)

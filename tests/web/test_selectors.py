@@ -7,7 +7,7 @@ from comparer.selectors import event_comparison
 @pytest.mark.django_db
 def test_comparison_costs_the_same_queries_whatever_the_page(casualty_event, django_assert_num_queries):
     event_id = casualty_event["event"].id
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         everything = event_comparison(event_id=event_id)
     with django_assert_num_queries(6):
         page = event_comparison(event_id=event_id, row_limit=1, contradictions_only=True)
