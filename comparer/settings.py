@@ -203,6 +203,49 @@ COMPARER_FEEDS = {
 }
 # --- end of scale block ------------------------------------------------------------------------
 
+# --- Partner API (issue 6: comparer/api) --------------------------------------
+INSTALLED_APPS += ["comparer.api"]
+# Django's own error pages under /api/ (unknown URL, unhandled error) become the JSON error body.
+MIDDLEWARE += ["comparer.api.errors.ApiErrorMiddleware"]
+COMPARER_API = {
+    # Largest request body the API reads (a batch of articles); each article still obeys MAX_ARTICLE_BYTES.
+    "MAX_REQUEST_BYTES": env.int("COMPARER_API_MAX_REQUEST_BYTES", default=25 * 1024 * 1024),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["comparer.api.throttling.PartnerRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "read": env("COMPARER_API_RATE_READ", default="600/min"),
+        "search": env("COMPARER_API_RATE_SEARCH", default="120/min"),
+        "submit": env("COMPARER_API_RATE_SUBMIT", default="120/min"),
+        "export": env("COMPARER_API_RATE_EXPORT", default="60/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "comparer.api.pagination.StableCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["comparer.api.parsers.BoundedJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "comparer.api.errors.api_exception_handler",
+    "ORDERING_PARAM": "ordering",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Comparer partner API",
+    "DESCRIPTION": ("Read what outlets claim about the same event, side by side, and submit articles. "
+                    "Authenticate with `Authorization: Token <key>` (tokens are issued and revoked in the admin)."),
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "comparer.api.schema.add_error_responses",
+        "comparer.api.schema.drop_slash_after_file_names",
+    ],
+}
+
 # --- Researcher web UI (issue 4, web engineer) ------------------------------------------------------
 # Installed so Django finds the pages' template tags (comparer/web/templatetags/comparer_web.py).
 INSTALLED_APPS += ["comparer.web.apps.WebConfig"]
