@@ -33,8 +33,10 @@ CURATOR_WEIGHT = 5.0
 # by FNC-1's 50,000 headline/body pairs.
 SOURCE_WEIGHT = {"fnc1": 1.0, "emergent": 6.0, "sick": 3.0, "curator": CURATOR_WEIGHT}
 # Rare classes carry the contradictions the product exists to show; weights were chosen by
-# the claim-grouped validation above, never on test data.
-CLASS_WEIGHT = {"agree": 1.5, "contradict": 3.0, "discusses": 1.0, "unrelated": 1.0}
+# the claim-grouped validation above, never on test data. Against agree 1.5 / contradict 3,
+# these cost 0.5 points of FNC-1 score and lifted macro-F1 0.617 → 0.643 and disagree-F1
+# 0.141 → 0.259; contradict 10 / agree 3 gave disagree-F1 0.267 for 2.3 points of score.
+CLASS_WEIGHT = {"agree": 2.0, "contradict": 6.0, "discusses": 1.0, "unrelated": 1.0}
 
 
 def default_data_dir() -> Path:
