@@ -3,7 +3,8 @@
     .venv/bin/python bench/pipeline.py [--quick] [--articles N] [--repeat R]
 
 Real FNC-1 article bodies (from ../shared/data/fnc1/) are ingested into a separate database
-(``comparer_bench_pipeline``). Then, with nothing cached:
+(``comparer_bench_pipeline``, or ``--database``; two runs must not share one). Then, with
+nothing cached:
 - encoder: ``embed.encode`` on exactly the claim sentences the analysis produces;
 - analyse: ``run.analyze`` on the same articles (claims, attribution, figures, embedding,
   events, claim clusters, relations), after the database and in-process caches are emptied;
@@ -59,10 +60,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="30 articles instead of 150")
     parser.add_argument("--articles", type=int, default=0, help="number of FNC-1 bodies to analyse")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each measurement; the best is kept")
+    parser.add_argument("--database", default="comparer_bench_pipeline",
+                        help="database to use on the embedded server; it is emptied (one run per database at a time)")
     args = parser.parse_args()
     count = args.articles or (30 if args.quick else 150)
 
-    setup_django("comparer_bench_pipeline")
+    setup_django(args.database)
     from django.conf import settings
 
     from comparer.models import Article, Claim
