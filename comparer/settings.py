@@ -200,6 +200,8 @@ COMPARER_FEEDS = {
     "MAX_ENTRIES": env.int("COMPARER_FEED_MAX_ENTRIES", default=100),
     # A failing feed waits poll_interval * 2**failures, capped here (seconds).
     "MAX_BACKOFF": env.int("COMPARER_FEED_MAX_BACKOFF", default=24 * 3600),
+    # Fetching hosts that resolve to private/loopback addresses is refused unless this is set.
+    "ALLOW_PRIVATE_HOSTS": env.bool("COMPARER_FEED_ALLOW_PRIVATE_HOSTS", default=False),
 }
 # --- end of scale block ------------------------------------------------------------------------
 

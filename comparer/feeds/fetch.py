@@ -6,6 +6,7 @@ trying again later can help (timeouts, 5xx, 429) or not (404, a non-HTTP URL, to
 """
 from __future__ import annotations
 
+import ipaddress
 import socket
 import time
 import urllib.error
@@ -52,6 +53,26 @@ class FetchResult:
             return self.body.decode("utf-8", errors="replace")
 
 
+def check_public_host(url: str) -> None:
+    """Refuse URLs whose host resolves to a private, loopback or link-local address.
+
+    URLs come from API clients and feeds; without this a URL could make the server fetch from
+    its own network. ``COMPARER_FEED_ALLOW_PRIVATE_HOSTS=true`` lifts it (tests, intranets).
+    """
+    if settings.COMPARER_FEEDS["ALLOW_PRIVATE_HOSTS"]:
+        return
+    parts = urlsplit(url)
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 80)}
+    except socket.gaierror as error:
+        raise FetchError(url, f"cannot resolve host {parts.hostname!r}: {error.strerror}", transient=True) from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise FetchError(url, f"host {parts.hostname!r} resolves to non-public address {ip}; refusing to "
+                                  "fetch it (set COMPARER_FEED_ALLOW_PRIVATE_HOSTS=true to allow)")
+
+
 def domain_of(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -87,6 +108,7 @@ def release_domain_slot(domain: str, interval: float | None = None) -> None:
 def fetch(url: str, *, etag: str = "", modified: str = "", accept: str = "*/*") -> FetchResult:
     """GET ``url`` politely; sends ``If-None-Match``/``If-Modified-Since`` when given."""
     domain = domain_of(url)
+    check_public_host(url)
     time.sleep(reserve_domain_slot(domain))
     try:
         return _get(url, etag=etag, modified=modified, accept=accept)

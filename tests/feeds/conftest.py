@@ -15,7 +15,8 @@ def site():
 
 @pytest.fixture
 def fast_fetching(settings):
-    """No politeness delay between requests, jobs written to the PostgreSQL queue (not run)."""
-    settings.COMPARER_FEEDS = {**settings.COMPARER_FEEDS, "DOMAIN_INTERVAL": 0.0, "TIMEOUT": 5.0}
+    """No politeness delay, loopback hosts allowed, jobs written to the PostgreSQL queue (not run)."""
+    settings.COMPARER_FEEDS = {**settings.COMPARER_FEEDS, "DOMAIN_INTERVAL": 0.0, "TIMEOUT": 5.0,
+                               "ALLOW_PRIVATE_HOSTS": True}
     settings.COMPARER_TASK_BACKEND = "queue"
     return settings

@@ -177,3 +177,14 @@ def test_poll_feeds_command_polls_due_feeds_only(site, fast_fetching, capsys):
     out = capsys.readouterr().out
     assert f"feed {due.id}: 2 entries, 2 new articles" in out
     assert f"feed {later.id}" not in out and site.hits_on("/other.xml") == []
+
+
+def test_hosts_on_private_addresses_are_refused_by_default(site, fast_fetching):
+    fast_fetching.COMPARER_FEEDS = {**fast_fetching.COMPARER_FEEDS, "ALLOW_PRIVATE_HOSTS": False}
+    feed = feed_add(url=two_story_feed(site))
+
+    report = feed_poll(feed=feed)
+
+    assert report.outcome == "failed"
+    assert "resolves to non-public address 127.0.0.1" in report.errors[0]
+    assert site.hits == []

@@ -82,6 +82,7 @@ def celery_worker(transactional_db, redis_url, tmp_path):
            "CELERY_BROKER_URL": redis_url,
            "COMPARER_TASK_BACKEND": "celery",
            "COMPARER_FEED_DOMAIN_INTERVAL": "0",
+           "COMPARER_FEED_ALLOW_PRIVATE_HOSTS": "true",
            "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     log_path = tmp_path / "worker.log"
     log = open(log_path, "w")
