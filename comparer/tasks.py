@@ -62,9 +62,16 @@ def _prepare_claims(articles, batch: int = 512) -> None:
         except IntegrityError:
             # Another worker created this article's claims first; the locked step uses theirs.
             logger.info("claims of article %s were prepared concurrently", article.id)
+        except Exception:  # noqa: BLE001 - run.analyze retries this article and records its error on it
+            logger.warning("could not prepare claims of article %s; analysis will retry it", article.id,
+                           exc_info=True)
     for start in range(0, len(claims), batch):
-        with transaction.atomic():
-            embed.embed_claims(claims[start:start + batch])
+        try:
+            with transaction.atomic():
+                embed.embed_claims(claims[start:start + batch])
+        except Exception:  # noqa: BLE001 - same: run.analyze embeds what is still missing, per article
+            logger.warning("could not pre-encode %s claims; analysis will encode them", len(claims[start:start + batch]),
+                           exc_info=True)
 
 
 @task()

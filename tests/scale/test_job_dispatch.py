@@ -74,3 +74,27 @@ def test_an_unknown_backend_is_refused_with_the_choices():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert "COMPARER_TASK_BACKEND='rabbit' is not one of inline, sync, queue, celery" in result.stderr
+
+
+@pytest.mark.django_db
+def test_an_article_that_fails_preparation_does_not_stop_the_batch(settings, monkeypatch):
+    from comparer.pipeline import run
+    from comparer.tasks import analyse_articles
+
+    settings.COMPARER_TASK_BACKEND = "sync"
+    ids = [a.id for a in ingest_paths([ONE_ARTICLE, FIXTURES / "demo" / "02_exchange-no-show-moscow.json"]).created]
+    bad = ids[0]
+    real = run.extract_article_claims
+
+    def broken_for_one(article):
+        if article.id == bad:
+            raise ValueError("unparseable article")
+        return real(article)
+
+    monkeypatch.setattr(run, "extract_article_claims", broken_for_one)
+
+    analyse_articles(ids)
+
+    statuses = dict(Article.objects.filter(id__in=ids).values_list("id", "analysis_status"))
+    assert statuses[bad] == "failed" and all(s == "done" for i, s in statuses.items() if i != bad)
+    assert "unparseable article" in Article.objects.get(id=bad).analysis_error
