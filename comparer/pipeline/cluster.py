@@ -175,25 +175,31 @@ def cluster_claims(event: Event) -> int:
     reusable = {c.id: c for c in ClaimCluster.objects.filter(event=event, locked=False)}
     taken: set[int] = set()
     next_position = max((c.position for c in ClaimCluster.objects.filter(event=event)), default=-1) + 1
+    kept: list[ClaimCluster] = []
+    new: list[tuple[ClaimCluster, list[Claim]]] = []
     changed: list[Claim] = []
     for group, group_claims in members.items():
         previous = Counter(c.cluster_id for c in group_claims if c.cluster_id in reusable and c.cluster_id not in taken)
-        vectors = [unit(c.embedding) for c in group_claims]
-        centroid = unit(np.mean(vectors, axis=0))
+        centroid = unit(np.mean([unit(c.embedding) for c in group_claims], axis=0))
         if previous:
             cluster = reusable[previous.most_common(1)[0][0]]
-            cluster.centroid = centroid
-            cluster.label = group_claims[0].text
-            cluster.save(update_fields=["centroid", "label"])
+            cluster.centroid, cluster.label = centroid, group_claims[0].text
+            kept.append(cluster)
+            taken.add(cluster.id)
+            for claim in group_claims:
+                if claim.cluster_id != cluster.id:
+                    claim.cluster = cluster
+                    changed.append(claim)
         else:
-            cluster = ClaimCluster.objects.create(event=event, label=group_claims[0].text, centroid=centroid,
-                                                  position=next_position)
+            new.append((ClaimCluster(event=event, label=group_claims[0].text, centroid=centroid,
+                                     position=next_position), group_claims))
             next_position += 1
-        taken.add(cluster.id)
+    ClaimCluster.objects.bulk_update(kept, ["centroid", "label"], batch_size=500)
+    ClaimCluster.objects.bulk_create([cluster for cluster, _ in new], batch_size=500)
+    for cluster, group_claims in new:
         for claim in group_claims:
-            if claim.cluster_id != cluster.id:
-                claim.cluster = cluster
-                changed.append(claim)
+            claim.cluster = cluster
+            changed.append(claim)
     Claim.objects.bulk_update(changed, ["cluster"], batch_size=500)
     ClaimCluster.objects.filter(event=event, locked=False, claims__isnull=True).delete()
     return len(changed)

@@ -41,6 +41,29 @@ def encode(texts: Sequence[str], batch_size: int | None = None, progress: bool =
     return vectors.astype(np.float32)
 
 
+def prefetch(claims, progress: bool = False) -> int:
+    """Encode, in one batch, the sentences of ``claims`` that neither cache knows yet.
+
+    The vectors go to the in-process memo, where ``embed_claims`` finds them. Returns how many
+    sentences were encoded.
+    """
+    from comparer.models import EmbeddingCache
+
+    wanted: dict[str, str] = {}
+    for claim in claims:
+        if claim.embedding is None and claim.text_hash not in _memory:
+            wanted.setdefault(claim.text_hash, claim.text)
+    if not wanted:
+        return 0
+    known = set(EmbeddingCache.objects.filter(text_hash__in=list(wanted)).values_list("text_hash", flat=True))
+    to_encode = {digest: text for digest, text in wanted.items() if digest not in known}
+    if not to_encode or len(_memory) + len(to_encode) > _MEMORY_LIMIT:
+        return 0
+    vectors = encode(list(to_encode.values()), progress=progress)
+    _memory.update(zip(to_encode, vectors))
+    return len(to_encode)
+
+
 def embed_claims(claims, progress: bool = False) -> int:
     """Fill ``embedding`` on claims that lack it, reusing cached vectors. Returns how many were encoded."""
     from comparer.models import Claim, EmbeddingCache
@@ -54,12 +77,14 @@ def embed_claims(claims, progress: bool = False) -> int:
     for claim in pending:
         if claim.text_hash not in cached:
             to_encode.setdefault(claim.text_hash, claim.text)
-    for digest in list(to_encode):
-        if digest in _memory:
-            cached[digest] = _memory[digest]
-            EmbeddingCache.objects.get_or_create(text_hash=digest, defaults={"model_name": MODEL_NAME,
-                                                                             "embedding": _memory[digest]})
-            del to_encode[digest]
+    remembered = [digest for digest in to_encode if digest in _memory]
+    for digest in remembered:
+        cached[digest] = _memory[digest]
+        del to_encode[digest]
+    if remembered:
+        EmbeddingCache.objects.bulk_create(
+            [EmbeddingCache(text_hash=digest, model_name=MODEL_NAME, embedding=_memory[digest]) for digest in remembered],
+            ignore_conflicts=True, batch_size=500)
     if to_encode:
         vectors = encode(list(to_encode.values()), progress=progress)
         if len(_memory) < _MEMORY_LIMIT:

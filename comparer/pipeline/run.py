@@ -61,6 +61,26 @@ def reset_machine_decisions() -> None:
     Article.objects.update(analysis_status=Article.AnalysisStatus.PENDING)
 
 
+def _prepare_claims(batch: list[Article], report: AnalysisReport) -> dict[int, list[Claim]]:
+    """Extract every article's claims, then encode all their new sentences in one batch.
+
+    One large encoder call sorts sentences by length and pads little; encoding article by
+    article measured about half the encoder's throughput. An article whose extraction fails
+    is left out here and fails (and is marked) in the per-article loop.
+    """
+    prepared: dict[int, list[Claim]] = {}
+    for article in batch:
+        try:
+            with transaction.atomic():
+                before = article.claims.count()
+                prepared[article.id] = extract_article_claims(article)
+                report.claims += len(prepared[article.id]) - before
+        except Exception:  # reported by the per-article loop, which retries and marks the article
+            logger.warning("claim extraction failed for article %s; retried in the main loop", article.id)
+    report.encoded += embed.prefetch([claim for claims in prepared.values() for claim in claims])
+    return prepared
+
+
 def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, progress: bool = False) -> AnalysisReport:
     report = AnalysisReport()
     if full:
@@ -75,12 +95,15 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
 
         iterator = tqdm(batch, desc="analyse", unit="article")
     touched: dict[int, set[int]] = {}
+    prepared = _prepare_claims(batch, report)
     for article in iterator:
         try:
             with transaction.atomic():
-                before = article.claims.count()
-                article_claims = extract_article_claims(article)
-                report.claims += len(article_claims) - before
+                article_claims = prepared.get(article.id)
+                if article_claims is None:
+                    before = article.claims.count()
+                    article_claims = extract_article_claims(article)
+                    report.claims += len(article_claims) - before
                 report.encoded += embed.embed_claims(article_claims)
                 event = cluster.assign_event(article, article_claims)
                 Claim.objects.filter(article=article).exclude(event=event).update(event=event)
