@@ -31,6 +31,13 @@ NEGATION_OVERLAP = 0.5       # content-word Jaccard above which "X" vs "not X" i
 NEGATION_SIMILARITY = 0.65
 AGREE_SIMILARITY = 0.70      # rule-based fallback only
 MIN_MODEL_SCORE = 0.40       # a model label less probable than this is not stored
+# Training weights contradictions up (they are rare and matter most), which inflates their
+# probability; in the app a contradiction must be the more likely reading outright.
+MIN_CONTRADICT_SCORE = 0.50
+# Two near-paraphrases with the same polarity, no antonym and no conflicting figure do not
+# contradict each other, whatever refuting words they share ("Ukraine fails to show up" /
+# "Ukraine did not show up").
+PARAPHRASE_SIMILARITY = 0.75
 NEGATION = re.compile(
     r"\b(not|no|never|none|nobody|neither|nor|without|didn't|did not|doesn't|don't|wasn't|weren't|isn't|aren't|"
     r"hasn't|haven't|hadn't|won't|cannot|can't|fail(?:s|ed)? to|den(?:y|ies|ied)|refut\w*|reject\w*|dismiss\w*|"
@@ -55,9 +62,22 @@ def _outlet(claim: Claim) -> str:
 
 
 def numeric_mismatch(numbers_a: list[dict], numbers_b: list[dict]) -> dict | None:
-    """Both figures when the two claims give incompatible values for the same quantity."""
+    """Both figures when the two claims give incompatible values for the same quantity.
+
+    A figure that one of the other claim's figures of the same kind agrees with is not in
+    conflict: "39 armored vehicles, including five APCs" does not contradict "39 armored
+    vehicles ... five M113 APCs" through 39 against five.
+    """
+    def matched(figure, others):
+        return any(numbers.same_quantity(figure, other) and not numbers.figures_conflict(figure, other)
+                   for other in others)
+
     for a in numbers_a:
+        if matched(a, numbers_b):
+            continue
         for b in numbers_b:
+            if matched(b, numbers_a):
+                continue
             if numbers.same_quantity(a, b) and numbers.figures_conflict(a, b):
                 return {"a": {"value": a["value"], "text": a["text"]}, "b": {"value": b["value"], "text": b["text"]},
                         "unit": a.get("kind") or a["unit"], "what": a.get("what") or b.get("what") or ""}
@@ -78,6 +98,11 @@ def _plain_negation(text_a: str, text_b: str, similarity: float) -> bool:
         return False
     a, b = _content(text_a), _content(text_b)
     return bool(a and b) and len(a & b) / len(a | b) >= NEGATION_OVERLAP
+
+
+def _paraphrase(text_a: str, text_b: str, similarity: float) -> bool:
+    return (similarity >= PARAPHRASE_SIMILARITY and _negated(text_a) == _negated(text_b)
+            and not antonym_present(text_a.lower(), text_b.lower()))
 
 
 def _speakers_conflict(claim_a: Claim, claim_b: Claim) -> bool:
@@ -117,7 +142,14 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
         label = LABELS[int(np.argmax(proba))]
         score = float(proba[LABELS.index(label)])
         details = {"probabilities": {name: round(float(p), 3) for name, p in zip(LABELS, proba)}}
-        if label == "unrelated" or score < MIN_MODEL_SCORE:
+        if label == "contradict" and (score < MIN_CONTRADICT_SCORE or _paraphrase(claim_a.text, claim_b.text,
+                                                                                 similarity)):
+            others = [name for name in LABELS if name != "contradict"]
+            label = max(others, key=lambda name: proba[LABELS.index(name)])
+            score = float(proba[LABELS.index(label)])
+            details["contradiction_overruled"] = True
+        # An overruled contradiction still says the pair is related; its next reading stands.
+        if label == "unrelated" or (score < MIN_MODEL_SCORE and not details.get("contradiction_overruled")):
             return Judgement("unrelated", score, ClaimRelation.Reason.MODEL, details)
         if label == "contradict":
             reason, extra = _contradiction_reason(claim_a, claim_b)

@@ -59,3 +59,19 @@ def test_rule_based_fallback_without_model():
     a = _claim("The prisoner exchange was held on Saturday.")
     b = _claim("The prisoner exchange was postponed until next week.")
     assert rule_based_judge(a, b, similarity=0.7).reason == "antonym"
+
+
+def test_matching_figures_of_a_kind_are_not_played_against_other_figures():
+    a = _claim("The ministry said Russian forces destroyed 39 armored vehicles, including five US-made M113 armored "
+               "personnel carriers.")
+    b = _claim("Ukrainian forces lost 39 armored vehicles destroyed, including a Bradley IFV and five US-made M113 APCs.")
+    assert numeric_mismatch(a.numbers, b.numbers) is None
+
+
+def test_same_polarity_paraphrases_are_not_contradictions():
+    a = _claim("Ukraine fails to show up for agreed prisoner and body exchange")
+    b = _claim("Ukraine did not show up at the agreed-upon location for the POW and body exchange.")
+    verdict = judge(a, b, similarity=0.8, proba=_proba(contradict=0.6, agree=0.3, discusses=0.1))
+    assert verdict.label == "agree" and verdict.details["contradiction_overruled"]
+    weak = judge(a, b, similarity=0.6, proba=_proba(contradict=0.45, discusses=0.42, agree=0.13))
+    assert weak.label == "discusses"
