@@ -73,11 +73,15 @@ def find_syndication_source(article: Article) -> Article | None:
 
 def assign_event(article: Article, claims: list[Claim]) -> Event:
     """Put an article into the best-matching event, or open a new one."""
+    if not article.syndication_locked:
+        # Detected even when a curator pinned the event: a full re-run resets machine
+        # syndication links and must find them again, without moving the article.
+        article.syndicated_copy_of = find_syndication_source(article)
     if article.event_locked and article.event_id:
+        article.save(update_fields=["syndicated_copy_of"])
         return article.event
     if not article.syndication_locked:
-        source = find_syndication_source(article)
-        article.syndicated_copy_of = source
+        source = article.syndicated_copy_of
         if source is not None and source.event_id:
             article.event_id = source.event_id
             article.save(update_fields=["syndicated_copy_of", "event"])

@@ -30,3 +30,14 @@ def test_syndicated_copy_is_linked_not_counted(demo_corpus):
     assert copy.event_id == copy.syndicated_copy_of.event_id
     pairs = ClaimRelation.objects.filter(claim_a__article=copy, claim_b__article=copy.syndicated_copy_of)
     assert not pairs.exists()
+
+
+@pytest.mark.django_db
+def test_full_rerun_finds_syndicated_copies_again_inside_a_pinned_event(demo_corpus):
+    copy = Article.objects.get(outlet__name__startswith="Sample Outlet E")
+    original_id, event_id = copy.syndicated_copy_of_id, copy.event_id
+    Article.objects.filter(id=copy.id).update(event_locked=True)
+    analyze(full=True)
+    copy.refresh_from_db()
+    assert copy.event_id == event_id
+    assert copy.syndicated_copy_of_id == original_id
