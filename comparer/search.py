@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
 from pgvector.django import CosineDistance
 
 from comparer.models import Claim
@@ -63,9 +63,25 @@ def semantic_search(query: str, filters: ClaimFilters | None = None, limit: int 
     """Claims nearest in meaning to ``query`` (cosine distance over the HNSW index)."""
     from comparer.pipeline.embed import encode
 
-    vector = encode([query])[0]
-    return list(_filtered(filters).filter(embedding__isnull=False)
-                .annotate(distance=CosineDistance("embedding", vector)).order_by("distance")[:limit])
+    return nearest_claims(encode([query])[0], filters, limit)
+
+
+def nearest_claims(vector, filters: ClaimFilters | None = None, limit: int = 50) -> list[Claim]:
+    """Claims nearest to ``vector``, best first, each with ``distance`` set.
+
+    Two steps: the kNN query returns ids and distances only (the plan of a bare pgvector kNN
+    query), then one query loads the display fields for those ids. Materialising models with
+    their joins inside the kNN query cost several times the kNN itself (bench/FINDINGS.md).
+    """
+    ranked = _nearest(_filtered(filters).filter(embedding__isnull=False), vector, limit, ("id", "distance"))
+    rows = _results().in_bulk([claim_id for claim_id, _ in ranked])
+    results = []
+    for claim_id, distance in ranked:
+        claim = rows.get(claim_id)
+        if claim is not None:
+            claim.distance = distance
+            results.append(claim)
+    return results
 
 
 def similar_claims(claim: Claim, limit: int = 10, other_events_only: bool = False) -> list[Claim]:
@@ -75,7 +91,25 @@ def similar_claims(claim: Claim, limit: int = 10, other_events_only: bool = Fals
     claims = _results().exclude(article_id=claim.article_id).filter(embedding__isnull=False)
     if other_events_only and claim.event_id:
         claims = claims.exclude(event_id=claim.event_id)
-    return list(claims.annotate(distance=CosineDistance("embedding", claim.embedding)).order_by("distance")[:limit])
+    return _nearest(claims, claim.embedding, limit)
+
+
+def _nearest(queryset, vector, limit: int, fields: tuple[str, ...] = ()) -> list:
+    """The ``limit`` rows of ``queryset`` nearest to ``vector``, each with ``distance``.
+
+    The HNSW scan can come back short when the graph's nearest entries are dead tuples not yet
+    vacuumed (bulk deletes, rolled-back loads); then the query is repeated as an exact scan (an
+    ORDER BY expression the index cannot serve), so users still see the neighbours that exist.
+    On a healthy table the first query already returns ``limit`` rows.
+    """
+    def run(distance):
+        ordered = queryset.annotate(distance=distance).order_by("distance")
+        return list((ordered.values_list(*fields) if fields else ordered)[:limit])
+
+    results = run(CosineDistance("embedding", vector))
+    if len(results) < limit:
+        results = run(CosineDistance("embedding", vector) + Value(0.0))
+    return results
 
 
 def search_claims(query: str, mode: str = "keyword", filters: ClaimFilters | None = None, limit: int = 50):

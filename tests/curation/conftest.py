@@ -4,11 +4,9 @@ import pytest
 
 
 @pytest.fixture
-def curator(db, django_user_model):
-    from django.contrib.auth.models import Group
-
+def curator(db, django_user_model, user_groups):
     user = django_user_model.objects.create_user(username="curator", password="pw-curator-1", is_staff=True)
-    user.groups.add(Group.objects.get(name="curator"))
+    user.groups.add(user_groups["curator"])
     return user
 
 

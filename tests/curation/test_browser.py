@@ -11,37 +11,26 @@ from comparer.curation.models import CurationDecision
 from comparer.models import ClaimRelation, Event
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "curation"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
-def page(live_server):
+def page(live_server, browser):
     """A Chromium page; closed before the live server stops, so no request thread keeps a DB session."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        yield context.new_page()
-        context.close()
-        browser.close()
-        # While Playwright's loop runs, Django's ORM holds a separate connection for this context;
-        # close it here, or the test database cannot be dropped at the end of the session.
-        connections.close_all()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+    # While Playwright's loop runs, Django's ORM holds a separate connection for this context;
+    # close it here, or the test database cannot be dropped at the end of the session.
+    connections.close_all()
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_curator_merges_two_events_and_relabels_a_relation(page, live_server, demo_corpus, django_user_model):
-    from django.contrib.auth.models import Group
-
+def test_curator_merges_two_events_and_relabels_a_relation(page, live_server, demo_corpus, django_user_model,
+                                                            user_groups):
     curator = django_user_model.objects.create_user(username="carla", password="pw-carla-curates", is_staff=True)
-    curator.groups.add(Group.objects.get(name="curator"))
+    curator.groups.add(user_groups["curator"])
     strikes = Event.objects.filter(articles__title__icontains="massive strike").distinct().get()
     dnipro = Event.objects.filter(articles__title__icontains="Dnipropetrovsk").distinct().get()
 

@@ -9,7 +9,7 @@ from comparer.models import Article, Outlet
 pytestmark = pytest.mark.django_db
 
 
-def test_groups_come_with_their_permissions(db):
+def test_groups_come_with_their_permissions(user_groups):
     curator = set(Group.objects.get(name="curator").permissions.values_list("codename", flat=True))
     assert {"change_event", "change_claimrelation", "change_relationreview", "view_curationdecision",
             "revert_curationdecision", "change_article", "change_outlet"} <= curator
