@@ -238,16 +238,20 @@ class ArticleAdmin(EventParamMixin, CuratedModelAdmin):
         return None
 
 
-class ArticleInline(admin.TabularInline):
-    model = Article
-    fields = ["title", "outlet", "published_at", "event_locked", "syndicated_copy_of"]
-    readonly_fields = fields
+class ReadOnlyInline(admin.TabularInline):
+    """Members listed on their parent's page; they are changed on their own pages, through services."""
     extra = 0
     can_delete = False
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ArticleInline(ReadOnlyInline):
+    model = Article
+    fields = ["title", "outlet", "published_at", "event_locked", "syndicated_copy_of"]
+    readonly_fields = fields
 
 
 @admin.register(Event)
@@ -324,17 +328,11 @@ class EventAdmin(CuratedModelAdmin):
                          f"Marked {len(events)} event(s) reviewed.")
 
 
-class ClaimInline(admin.TabularInline):
+class ClaimInline(ReadOnlyInline):
     model = Claim
     fk_name = "cluster"
     fields = ["text", "article", "speaker", "cluster_locked"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ClaimCluster)
