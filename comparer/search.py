@@ -1,14 +1,22 @@
 """Claim search shared by the web UI and the API: PostgreSQL full-text and pgvector semantic."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import F, QuerySet, Value
-from pgvector.django import CosineDistance
+from django.db import connection
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.models import QuerySet
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
+from pgvector import Vector
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
-from comparer.models import Claim
+from comparer.models import Article, Claim, Event, Outlet
 
 MODES = ("keyword", "semantic")
 
@@ -67,48 +75,175 @@ def semantic_search(query: str, filters: ClaimFilters | None = None, limit: int 
 
 
 def nearest_claims(vector, filters: ClaimFilters | None = None, limit: int = 50) -> list[Claim]:
-    """Claims nearest to ``vector``, best first, each with ``distance`` set.
-
-    Two steps: the kNN query returns ids and distances only (the plan of a bare pgvector kNN
-    query), then one query loads the display fields for those ids. Materialising models with
-    their joins inside the kNN query cost several times the kNN itself (bench/FINDINGS.md).
-    """
-    ranked = _nearest(_filtered(filters).filter(embedding__isnull=False), vector, limit, ("id", "distance"))
-    rows = _results().in_bulk([claim_id for claim_id, _ in ranked])
-    results = []
-    for claim_id, distance in ranked:
-        claim = rows.get(claim_id)
-        if claim is not None:
-            claim.distance = distance
-            results.append(claim)
-    return results
+    """Claims nearest to ``vector``, best first, each with ``distance`` set (see ``_nearest``)."""
+    where, params, by_article = [], [], False
+    if filters is not None:
+        if filters.outlet_id:
+            where.append("a.outlet_id = %s")
+            params.append(filters.outlet_id)
+        if filters.event_id:
+            where.append("c.event_id = %s")
+            params.append(filters.event_id)
+        if filters.country:  # as the ORM's country__iexact
+            where.append("UPPER(o.country::text) = UPPER(%s)")
+            params.append(filters.country)
+        if filters.date_from:
+            where.append("a.published_at >= %s")
+            params.append(filters.date_from)
+        if filters.date_to:
+            where.append("a.published_at <= %s")
+            params.append(filters.date_to)
+        by_article = bool(filters.outlet_id or filters.country or filters.date_from or filters.date_to)
+    return _nearest(vector, limit, where, params, by_article)
 
 
 def similar_claims(claim: Claim, limit: int = 10, other_events_only: bool = False) -> list[Claim]:
     """Nearest claims to a stored claim, excluding its own article."""
     if claim.embedding is None:
         return []
-    claims = _results().exclude(article_id=claim.article_id).filter(embedding__isnull=False)
+    where, params = ["c.article_id <> %s"], [claim.article_id]
     if other_events_only and claim.event_id:
-        claims = claims.exclude(event_id=claim.event_id)
-    return _nearest(claims, claim.embedding, limit)
+        where.append("c.event_id IS DISTINCT FROM %s")
+        params.append(claim.event_id)
+    return _nearest(claim.embedding, limit, where, params)
 
 
-def _nearest(queryset, vector, limit: int, fields: tuple[str, ...] = ()) -> list:
-    """The ``limit`` rows of ``queryset`` nearest to ``vector``, each with ``distance``.
+# What result lists show (search page, API search results, the claim page's nearest claims):
+# instances get these fields, and any other field loads from the database on access, as with
+# QuerySet.only(). Outlet and event instances are shared between results of one call.
+RESULT_FIELDS = {
+    Claim: ("id", "article_id", "event_id", "cluster_id", "position", "char_start", "char_end", "text",
+            "is_headline", "is_checkworthy", "speaker", "channel", "is_quote", "numbers", "dates", "places"),
+    Article: ("id", "outlet_id", "published_at", "syndicated_copy_of_id"),
+    Outlet: ("id", "name", "slug", "country"),
+    Event: ("id", "title"),
+}
+
+
+@functools.cache
+def _fields(model) -> tuple:
+    """The model's result fields, in the model's field order (as ``Model.from_db`` expects)."""
+    wanted = set(RESULT_FIELDS[model])
+    return tuple(field for field in model._meta.concrete_fields if field.attname in wanted)
+
+
+@functools.cache
+def _nearest_sql(where: tuple[str, ...], by_article: bool, exact: bool) -> str:
+    claim, article, outlet, event = (_fields(model) for model in (Claim, Article, Outlet, Event))
+    inner = ", ".join(f'c."{f.column}"' for f in claim)
+    outer = ", ".join(["k.distance", *(f'k."{f.column}"' for f in claim), *(f'a."{f.column}"' for f in article),
+                       *(f'o."{f.column}"' for f in outlet), *(f'e."{f.column}"' for f in event)])
+    joins = (" JOIN comparer_article a ON a.id = c.article_id JOIN comparer_outlet o ON o.id = a.outlet_id"
+             if by_article else "")
+    distance = "(c.embedding <=> %s::vector) + 0.0" if exact else "c.embedding <=> %s::vector"
+    return (f"SELECT {outer} FROM (SELECT {distance} AS distance, {inner} FROM comparer_claim c{joins} "
+            f"WHERE {' AND '.join(['c.embedding IS NOT NULL', *where])} ORDER BY distance LIMIT %s) k "
+            "JOIN comparer_article a ON a.id = k.article_id JOIN comparer_outlet o ON o.id = a.outlet_id "
+            "LEFT JOIN comparer_event e ON e.id = k.event_id ORDER BY k.distance, k.id")
+
+
+def _nearest(vector, limit: int, where: list[str], params: list, by_article: bool = False) -> list[Claim]:
+    """The ``limit`` claims nearest to ``vector`` that satisfy ``where`` (SQL over ``c``, the
+    claim, and with ``by_article`` also ``a``, its article, and ``o``, its outlet), best first.
+
+    One SQL statement: the kNN over the claim table (ordered by ``embedding <=> q``, so the HNSW
+    index serves it; the claim's display columns come from the same rows), then the article,
+    outlet and event of those rows joined by primary key. The query vector goes as a bound
+    binary parameter (4 bytes a float) rather than ~7 kB of SQL text formatted in Python, and
+    the models are built straight from the rows. bench/FINDINGS.md has the figures: the ORM
+    version (kNN, then models with their joins) cost 5-7x the bare kNN query at 100k claims.
 
     The HNSW scan can come back short when the graph's nearest entries are dead tuples not yet
-    vacuumed (bulk deletes, rolled-back loads); then the query is repeated as an exact scan (an
-    ORDER BY expression the index cannot serve), so users still see the neighbours that exist.
-    On a healthy table the first query already returns ``limit`` rows.
+    vacuumed (bulk deletes, rolled-back loads), or when a filter leaves fewer rows than it
+    visits; then the query is repeated as an exact scan (an ORDER BY expression the index
+    cannot serve), so users still see the neighbours that exist. On a healthy table without a
+    narrow filter the first query already returns ``limit`` rows.
     """
-    def run(distance):
-        ordered = queryset.annotate(distance=distance).order_by("distance")
-        return list((ordered.values_list(*fields) if fields else ordered)[:limit])
+    rows = _run(_nearest_sql(tuple(where), by_article, exact=False), [_BinaryVector(vector), *params, limit])
+    if len(rows) < limit:
+        rows = _run(_nearest_sql(tuple(where), by_article, exact=True), [_BinaryVector(vector), *params, limit])
+    return _instances(rows)
 
-    results = run(CosineDistance("embedding", vector))
-    if len(results) < limit:
-        results = run(CosineDistance("embedding", vector) + Value(0.0))
+
+class _BinaryVector:
+    """A query vector to send in pgvector's binary format (the SQL casts the parameter to vector)."""
+    __slots__ = ("vector",)
+
+    def __init__(self, vector):
+        self.vector = vector
+
+
+class _BinaryVectorDumper(Dumper):
+    format = Format.BINARY
+    oid = 0  # unknown: the server takes the type from the ``%s::vector`` cast
+
+    def dump(self, obj: _BinaryVector) -> bytes:
+        return Vector(np.asarray(obj.vector, dtype=np.float32)).to_binary()
+
+
+def _run(sql: str, params: list) -> list[tuple]:
+    """Run ``sql`` with server-side parameter binding on Django's connection (same transaction;
+    logged and counted like every other query)."""
+    connection.ensure_connection()
+    cursor = ServerBindingCursor(connection.connection)
+    cursor.adapters.register_dumper(_BinaryVector, _BinaryVectorDumper)
+    connection.validate_thread_sharing()
+    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    with wrapped:
+        wrapped.execute(sql, params)
+        return wrapped.fetchall()
+
+
+def _builder(model, alias: str):
+    """A function making a model instance from database values of ``_fields(model)``, as
+    ``Model.from_db`` would, without ``__init__``'s per-field work (the shortcut Django's own
+    unpickling takes); fields not given are deferred. Models with pre_init/post_init receivers
+    go through ``from_db``."""
+    attnames = [f.attname for f in _fields(model)]
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return lambda values: model.from_db(alias, attnames, values)
+
+    def build(values):
+        instance = model.__new__(model)
+        instance.__dict__.update(zip(attnames, values))
+        state = instance._state = ModelState()
+        state.adding, state.db = False, alias
+        return instance
+    return build
+
+
+def _instances(rows: list[tuple]) -> list[Claim]:
+    """Claims with their article, outlet and event from rows laid out as ``_nearest_sql``'s."""
+    db = connection  # the proxy's attribute lookups are not free; resolve it once
+    alias = db.alias
+    parts, offset = [], 1
+    for model in (Claim, Article, Outlet, Event):
+        fields = _fields(model)
+        converters = [(i, f.from_db_value) for i, f in enumerate(fields) if hasattr(f, "from_db_value")]
+        parts.append((offset, offset + len(fields), converters, _builder(model, alias)))
+        offset += len(fields)
+    (c0, c1, claim_converters, claim_of), (a0, a1, _, article_of), (o0, o1, _, outlet_of), \
+        (e0, e1, _, event_of) = parts
+    outlets, events, results = {}, {}, []
+    for row in rows:
+        values = list(row[c0:c1])
+        for i, convert in claim_converters:
+            values[i] = convert(values[i], None, db)
+        claim = claim_of(values)
+        article = article_of(row[a0:a1])
+        outlet = outlets.get(row[o0])
+        if outlet is None:
+            outlet = outlets[row[o0]] = outlet_of(row[o0:o1])
+        event = None
+        if row[e0] is not None:
+            event = events.get(row[e0])
+            if event is None:
+                event = events[row[e0]] = event_of(row[e0:e1])
+        article._state.fields_cache["outlet"] = outlet
+        claim._state.fields_cache["article"] = article
+        claim._state.fields_cache["event"] = event
+        claim.distance = row[0]
+        results.append(claim)
     return results
 
 
