@@ -6,8 +6,11 @@ large columns nobody displays (embeddings, full article text) are deferred.
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from datetime import date, datetime
 from datetime import timezone as dt_timezone
 
@@ -46,8 +49,8 @@ class ComparisonRow:
     key: str
     label: str
     cluster_ids: list[int]
-    cells: list[list[Claim]]            # one list of claims per outlet column, same order as ``outlets``
-    relations: list[ClaimRelation] = field(default_factory=list)
+    cells: list[list]                   # per outlet column (same order as ``outlets``): Claim or ComparisonClaim
+    relations: list = field(default_factory=list)   # ClaimRelation or ComparisonRelation
     status: str = "single"              # contradict | agree | discusses | related | single
     outlet_count: int = 0               # columns with at least one claim in this row
     independent_outlet_count: int = 0   # the same, counting a syndicated copy as its original's outlet
@@ -82,6 +85,54 @@ class ComparisonRow:
     @property
     def agreements(self) -> list[ClaimRelation]:
         return [r for r in self.relations if r.label == ClaimRelation.Label.AGREE]
+
+
+@dataclass(eq=False, slots=True)
+class ComparisonClaim:
+    """What a page of the comparison shows of a claim: its display fields and its (shared) article.
+
+    ``event_comparison`` with a ``row_limit`` (the web page) fills cells with these instead of
+    ``Claim`` instances: a page holds hundreds of claims, and building ORM instances for them
+    cost more than the rest of the page. The attribute names are the model's, so templates and
+    exports read either kind."""
+    id: int
+    article_id: int
+    cluster_id: int | None
+    position: int
+    char_start: int
+    char_end: int
+    text: str
+    speaker: str
+    channel: str
+    is_headline: bool
+    is_checkworthy: bool
+    is_quote: bool
+    article: Article | None = None
+
+
+@dataclass(eq=False, slots=True)
+class ComparisonRelation:
+    """A relation as a page of the comparison shows it (see ``ComparisonClaim``)."""
+    id: int
+    claim_a_id: int
+    claim_b_id: int
+    label: str
+    score: float
+    reason: str
+    details: dict
+    set_by: str
+    claim_a: ComparisonClaim | None = None
+    claim_b: ComparisonClaim | None = None
+
+    @classmethod
+    def from_row(cls, values) -> ComparisonRelation:
+        relation = cls(*values)
+        if isinstance(relation.details, str):  # jsonb arrives as text from a plain cursor
+            relation.details = json.loads(relation.details)
+        return relation
+
+    def get_reason_display(self) -> str:
+        return _REASON_LABELS.get(self.reason, self.reason)
 
 
 @dataclass
@@ -137,12 +188,16 @@ def _any_of(model, column: str, ids: list[int]) -> Q:
 def _fetch_tuples(queryset) -> list[tuple]:
     """Rows of a ``values_list`` queryset as the driver returns them, skipping per-row ORM work."""
     sql, params = queryset.query.sql_with_params()
+    return _fetch_sql(sql, params)
+
+
+def _fetch_sql(sql: str, params) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _mismatch_figures(relation: ClaimRelation) -> tuple[str | None, str | None]:
+def _mismatch_figures(relation) -> tuple[str | None, str | None]:
     """The two figure texts of a numeric-mismatch relation, in (claim_a, claim_b) order."""
     details = relation.details or {}
     a, b = details.get("a"), details.get("b")
@@ -159,6 +214,39 @@ ARTICLE_COLUMNS = ("id", "outlet_id", "title", "url", "published_at", "syndicate
                    "outlet__id", "outlet__name", "outlet__slug", "outlet__country", "outlet__domain",
                    "outlet__language", "outlet__is_sample")
 
+_CLAIM = Claim._meta.db_table
+_ARTICLE = Article._meta.db_table
+_RELATION = ClaimRelation._meta.db_table
+_SHOWN = "(c.is_checkworthy OR c.is_headline OR NOT %(checkworthy_only)s)"
+
+# The layout's input in one round trip: the event's shown claims as (id, article, cluster, position),
+# then its judged relations as (claim_a, claim_b, label, score, id). Sorting happens in Python, where
+# the articles' order is known (a sort here, on 12,000 mixed rows, costs more).
+_LAYOUT_SQL = f"""
+SELECT 0, c.id, c.article_id, c.cluster_id, c.position, NULL, NULL::float8
+  FROM {_CLAIM} c
+ WHERE c.event_id = %(event)s AND {_SHOWN}
+UNION ALL
+SELECT 1, r.claim_a_id, r.claim_b_id, r.id, NULL, r.label, r.score
+  FROM {_RELATION} r
+ WHERE r.event_id = %(event)s AND r.label <> 'unrelated'
+"""
+
+# One page of rows: the claims of the page's groups (clusters, or single unclustered claims), and
+# the page's relations by id (the layout already knows which they are).
+_PAGE_CLAIMS_SQL = f"""
+SELECT c.id, c.article_id, c.cluster_id, c.position, c.char_start, c.char_end, c.text, c.speaker, c.channel,
+       c.is_headline, c.is_checkworthy, c.is_quote
+  FROM {_CLAIM} c
+ WHERE c.event_id = %(event)s AND {_SHOWN} AND (c.cluster_id = ANY(%(clusters)s) OR c.id = ANY(%(singles)s))
+"""
+_PAGE_RELATIONS_SQL = f"""
+SELECT r.id, r.claim_a_id, r.claim_b_id, r.label, r.score, r.reason, r.details, r.set_by
+  FROM {_RELATION} r
+ WHERE r.id = ANY(%(relations)s::bigint[])
+"""
+_REASON_LABELS = dict(ClaimRelation.Reason.choices)
+
 
 def event_comparison(*, event_id: int, only_disagreements: bool = False, checkworthy_only: bool = True,
                      column_order: str = "first_report", row_offset: int = 0, row_limit: int | None = None,
@@ -172,14 +260,18 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
 
     The layout is computed from ids and flags only; full claim and relation rows are loaded just
     for the rows returned, so ``row_offset``/``row_limit`` (one page of rows) keep a 6,000-claim
-    event cheap. Without a limit every row is returned and ``relations`` holds all the event's
-    relations (three queries: event, claims, relations); with one, it holds the returned rows'
-    relations (six queries: the layout's ids first, then the page). ``contradictions_only`` loads
-    just the contradict relations into rows (what the web page shows; statuses are unaffected).
+    event cheap. Without a limit every row is returned, cells hold ``Claim`` instances and
+    ``relations`` holds all the event's relations as ``ClaimRelation`` instances (three queries:
+    event, claims, relations). With a limit (the web page) cells hold ``ComparisonClaim`` and
+    rows ``ComparisonRelation`` objects, plain rows with the models' attribute names, and
+    ``relations`` holds the returned rows' relations (five queries: event, the layout's ids,
+    articles, the page's claims, their relations). ``contradictions_only`` loads just the
+    contradict relations into rows (what the web page shows; statuses are unaffected).
     """
     if column_order not in COLUMN_ORDERS:
         raise ValueError(f"unknown column order {column_order!r}; use one of {', '.join(COLUMN_ORDERS)}")
     event = get_object_or_404(Event.objects.defer("centroid"), id=event_id)
+    far = datetime.max.replace(tzinfo=dt_timezone.utc)
     full_load = row_limit is None
     if full_load:  # every row wanted: load each claim and relation once and derive the layout from them
         all_claims = list(Claim.objects.filter(event_id=event_id).select_related("article", "article__outlet")
@@ -187,26 +279,40 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
         articles: dict[int, Article] = {}
         for claim in all_claims:  # one Article object per article, shared by its claims
             claim.article = articles.setdefault(claim.article_id, claim.article)
-        skeleton = [(c.id, c.article_id, c.cluster_id, c.position, c.is_checkworthy, c.is_headline)
-                    for c in all_claims]
+        all_claims.sort(key=lambda c: (articles[c.article_id].published_at or far, c.article_id, c.position, c.id))
+        # (id, article_id, cluster_id) of the claims shown, in reading order
+        shown = [(c.id, c.article_id, c.cluster_id) for c in all_claims
+                 if c.is_checkworthy or c.is_headline or not checkworthy_only]
         all_relations = list(ClaimRelation.objects.filter(event_id=event_id)
                              .exclude(label=ClaimRelation.Label.UNRELATED).order_by("-score", "id"))
-        relation_skeleton = [(r.claim_a_id, r.claim_b_id, r.label, r.score) for r in all_relations]
+        relation_skeleton = [(r.claim_a_id, r.claim_b_id, r.label, r.score, r.id) for r in all_relations]
+        original_outlets = {}
+        originals_elsewhere = {a.syndicated_copy_of_id for a in articles.values()
+                               if a.syndicated_copy_of_id and a.syndicated_copy_of_id not in articles}
+        if originals_elsewhere:
+            original_outlets = dict(Article.objects.filter(id__in=originals_elsewhere).values_list("id", "outlet_id"))
     else:
-        # (id, article_id, cluster_id, position, is_checkworthy, is_headline): plain tuples straight
-        # from the cursor, as this list holds every claim of the event.
-        skeleton = _fetch_tuples(Claim.objects.filter(event_id=event_id).values_list(
-            "id", "article_id", "cluster_id", "position", "is_checkworthy", "is_headline"))
         articles = {a.id: a for a in Article.objects.filter(id__in=Claim.objects.filter(event_id=event_id)
                                                             .values("article_id"))
-                    .select_related("outlet").only(*ARTICLE_COLUMNS)}
-        relation_skeleton = _fetch_tuples(ClaimRelation.objects.filter(event_id=event_id)
-                                          .exclude(label=ClaimRelation.Label.UNRELATED)
-                                          .values_list("claim_a_id", "claim_b_id", "label", "score"))
-    far = datetime.max.replace(tzinfo=dt_timezone.utc)
-    skeleton.sort(key=lambda c: (articles[c[1]].published_at or far, c[1], c[3]))
-    shown = [c for c in skeleton if c[4] or c[5]] if checkworthy_only else skeleton
-    article_of = {c[0]: c[1] for c in skeleton}
+                    .select_related("outlet").only(*ARTICLE_COLUMNS)
+                    .annotate(original_outlet_id=F("syndicated_copy_of__outlet_id"))}
+        original_outlets = {a.syndicated_copy_of_id: a.original_outlet_id for a in articles.values()
+                            if a.syndicated_copy_of_id}
+        # Plain tuples straight from the cursor (this holds every claim and relation of the event).
+        claim_rows, relation_skeleton = [], []
+        for kind, x, y, z, position, label, score in _fetch_sql(
+                _LAYOUT_SQL, {"event": event_id, "checkworthy_only": checkworthy_only}):
+            if kind == 0:
+                claim_rows.append((y, position, x, z))
+            else:
+                relation_skeleton.append((x, y, label, score, z))
+        # Reading order: by article (first report first), then sentence; a C-level sort and one
+        # pass over the runs of each article rather than a Python key per claim.
+        claim_rows.sort()
+        runs = {article_id: list(run) for article_id, run in groupby(claim_rows, key=itemgetter(0))}
+        shown = [(claim_id, article_id, cluster_id)
+                 for article in sorted(articles.values(), key=lambda a: (a.published_at or far, a.id))
+                 for article_id, _, claim_id, cluster_id in runs.get(article.id, ())]
 
     columns: dict[int, OutletColumn] = {}
     syndicated: dict[int, int] = {}
@@ -221,9 +327,8 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
         if article.published_at and (column.first_report_at is None or article.published_at < column.first_report_at):
             column.first_report_at = article.published_at
     outlet_of_article = {article_id: article.outlet_id for article_id, article in articles.items()}
-    originals_elsewhere = {o for o in syndicated.values() if o not in outlet_of_article}
-    if originals_elsewhere:
-        outlet_of_article.update(Article.objects.filter(id__in=originals_elsewhere).values_list("id", "outlet_id"))
+    for original_id, outlet_id in original_outlets.items():
+        outlet_of_article.setdefault(original_id, outlet_id)
     for copy_id, original_id in syndicated.items():
         original_column = columns.get(outlet_of_article.get(original_id))
         copy_column = columns[outlet_of_article[copy_id]]
@@ -248,11 +353,12 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
         outlets = [c for c in outlets if c.claim_count]
     column_index = {column.outlet.id: index for index, column in enumerate(outlets)}
 
-    group_of = {c[0]: (c[2] if c[2] else -c[0]) for c in shown}
-    # Relations summarised per pair of claim groups (cluster, or the claim itself when unclustered):
-    # the layout needs only which labels link which groups, and how confidently.
+    # Claim groups: the claim's cluster, or the claim itself (negative id) when unclustered.
+    group_of = {claim_id: (cluster_id if cluster_id else -claim_id) for claim_id, _, cluster_id in shown}
+    # Relations summarised per pair of claim groups: the layout needs only which labels link which
+    # groups, and how confidently.
     group_pairs: dict[tuple, float] = {}
-    for claim_a_id, claim_b_id, label, score in relation_skeleton:
+    for claim_a_id, claim_b_id, label, score, _ in relation_skeleton:
         group_a, group_b = group_of.get(claim_a_id), group_of.get(claim_b_id)
         if group_a is not None and group_b is not None:
             key = (group_a, group_b, label)
@@ -265,21 +371,24 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
 
     # Layout pass on ids: which claims each row holds, the labels judged inside it, its status.
     layout: dict[int, dict] = {}
-    row_of_claim: dict[int, int] = {}
     source_of_article = {article_id: outlet_of_article.get(syndicated[article_id], outlet)
                          if article_id in syndicated else outlet for article_id, outlet in outlet_of_article.items()}
-    for claim_id, article_id, *_ in shown:
-        root = find(group_of[claim_id])
+    row_of_group = {}
+    for claim_id, article_id, _ in shown:
+        group = group_of[claim_id]
+        root = row_of_group.get(group)
+        if root is None:
+            row_of_group[group] = root = find(group)
         entry = layout.get(root)
         if entry is None:
-            layout[root] = entry = {"claims": [], "labels": set(), "outlets": set(), "sources": set()}
+            layout[root] = entry = {"claims": [], "groups": {}, "labels": set(), "outlets": set(), "sources": set()}
+        entry["groups"][group] = None
         entry["claims"].append(claim_id)
         entry["outlets"].add(outlet_of_article[article_id])
         entry["sources"].add(source_of_article[article_id])
-        row_of_claim[claim_id] = root
     for group_a, group_b, label in group_pairs:
-        root = find(group_a)
-        if root == find(group_b):
+        root = row_of_group[group_a]
+        if root == row_of_group[group_b]:
             layout[root]["labels"].add(label)
     ordered = []
     for root, entry in layout.items():
@@ -300,29 +409,39 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
         claim_by_id = {c.id: c for c in all_claims}
         relations = [r for r in all_relations
                      if not contradictions_only or r.label == ClaimRelation.Label.CONTRADICT]
+        missing = {cid for r in relations for cid in (r.claim_a_id, r.claim_b_id) if cid not in claim_by_id}
+        if missing:  # a relation whose claim has since moved to another event
+            claim_by_id.update({c.id: c for c in Claim.objects.filter(id__in=missing)
+                                .select_related("article", "article__outlet").defer(*CLAIM_HEAVY_FIELDS)})
     else:
-        page_claim_ids = [cid for *_, root, _ in page for cid in layout[root]["claims"]]
-        claim_by_id = {c.id: c for c in Claim.objects.filter(_any_of(Claim, "id", page_claim_ids))
-                       .only(*CLAIM_DISPLAY_FIELDS)}
-        for claim in claim_by_id.values():
+        page_roots = {root for *_, root, _ in page}
+        page_groups = [group for root in page_roots for group in layout[root]["groups"]]
+        wanted = {ClaimRelation.Label.CONTRADICT} if contradictions_only else set(ClaimRelation.Label.values)
+        page_relations = [relation_id for claim_a_id, claim_b_id, label, _, relation_id in relation_skeleton
+                          if label in wanted and (root := row_of_group.get(group_of.get(claim_a_id))) in page_roots
+                          and root == row_of_group.get(group_of.get(claim_b_id))]
+        params = {"event": event_id, "checkworthy_only": checkworthy_only,
+                  "clusters": [g for g in page_groups if g > 0], "singles": [-g for g in page_groups if g < 0],
+                  # a literal: binding a list makes the driver dump every id on its own
+                  "relations": "{" + ",".join(map(str, page_relations)) + "}"}
+        claim_by_id = {}
+        for values in _fetch_sql(_PAGE_CLAIMS_SQL, params):
+            claim = ComparisonClaim(*values)
             claim.article = articles[claim.article_id]
-        relations = ClaimRelation.objects.filter(
-            Q(event_id=event_id) & _any_of(ClaimRelation, "claim_a_id", page_claim_ids)
-            & _any_of(ClaimRelation, "claim_b_id", page_claim_ids)).exclude(label=ClaimRelation.Label.UNRELATED)
-        if contradictions_only:
-            relations = relations.filter(label=ClaimRelation.Label.CONTRADICT)
-        relations = list(relations.order_by("-score", "id"))
-    missing = {cid for r in relations for cid in (r.claim_a_id, r.claim_b_id) if cid not in claim_by_id}
-    if missing:  # a relation whose claim has since moved to another event
-        claim_by_id.update({c.id: c for c in Claim.objects.filter(id__in=missing)
-                            .select_related("article", "article__outlet").defer(*CLAIM_HEAVY_FIELDS)})
+            claim_by_id[claim.id] = claim
+        # Both filters only matter when a write lands between these queries (each sees the latest commit).
+        relations = [relation for relation in map(ComparisonRelation.from_row, _fetch_sql(_PAGE_RELATIONS_SQL, params))
+                     if relation.claim_a_id in claim_by_id and relation.claim_b_id in claim_by_id]
+        relations.sort(key=lambda r: (-r.score, r.id))
+        for root in page_roots:
+            layout[root]["claims"] = [cid for cid in layout[root]["claims"] if cid in claim_by_id]
     for relation in relations:  # attach the loaded claims so callers reading relation.claim_a cost no query
         relation.claim_a = claim_by_id[relation.claim_a_id]
         relation.claim_b = claim_by_id[relation.claim_b_id]
-    relations_of_row: dict[int, list[ClaimRelation]] = {}
+    relations_of_row: dict[int, list] = {}
     for relation in relations:
-        root = row_of_claim.get(relation.claim_a_id)
-        if root is not None and root == row_of_claim.get(relation.claim_b_id):
+        root = row_of_group.get(group_of.get(relation.claim_a_id))
+        if root is not None and root == row_of_group.get(group_of.get(relation.claim_b_id)):
             relations_of_row.setdefault(root, []).append(relation)
     if row_limit is not None:  # claims of two different rows may both be on this page
         relations = [r for rows_relations in relations_of_row.values() for r in rows_relations]
@@ -348,12 +467,61 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
                 if figure and figure not in row.figures.setdefault(claim_id, []):
                     row.figures[claim_id].append(figure)
         rows.append(row)
+    article_of = {claim_id: article_id for claim_id, article_id, _ in shown}
     contradicted_articles = {article_of[cid] for *_, root, status in ordered if status == "contradict"
                              for cid in layout[root]["claims"]}
     return EventComparison(event=event, outlets=outlets, rows=rows, relations=relations, syndicated=syndicated,
                            column_order=column_order, total_rows=total_rows, row_count=row_count,
                            row_offset=row_offset, article_claim_counts=dict(article_claim_counts),
                            contradicted_article_ids=contradicted_articles)
+
+
+_EVENT = Event._meta.db_table
+_OUTLET = Outlet._meta.db_table
+# Fingerprint of a set of row versions. PostgreSQL gives every row version a new (xmin, ctid) pair,
+# whatever wrote it (ORM save, queryset update, bulk_update, raw SQL; a rolled-back writer leaves
+# none), and a row updated twice in one transaction still moves to a new ctid. An order-independent
+# sum of a 64-bit hash of each pair, with the count, changes when a row is inserted, updated or
+# deleted, and costs little more than reading the rows' headers.
+_VERSIONS_OF = "count(*) || '.' || coalesce(sum(hashtextextended(v, 0)), 0)"
+_VERSION_SQL = f"""
+WITH claims AS (
+    SELECT article_id, count(*) AS n, sum(hashtextextended(xmin::text || ctid::text, 0)) AS h
+      FROM {_CLAIM} WHERE event_id = %(event)s GROUP BY article_id),
+articles AS (
+    SELECT outlet_id, syndicated_copy_of_id, xmin::text || ctid::text AS v
+      FROM {_ARTICLE} WHERE id IN (SELECT article_id FROM claims)),
+originals AS (
+    SELECT outlet_id, xmin::text || ctid::text AS v
+      FROM {_ARTICLE} WHERE id IN (SELECT syndicated_copy_of_id FROM articles)),
+outlets AS (
+    SELECT xmin::text || ctid::text AS v
+      FROM {_OUTLET} WHERE id IN (SELECT outlet_id FROM articles UNION SELECT outlet_id FROM originals)),
+relations AS (
+    SELECT xmin::text || ctid::text AS v FROM {_RELATION} WHERE event_id = %(event)s)
+SELECT (SELECT xmin::text || ctid::text FROM {_EVENT} WHERE id = %(event)s),
+       (SELECT coalesce(sum(n), 0) || '.' || coalesce(sum(h), 0) FROM claims),
+       (SELECT {_VERSIONS_OF} FROM articles),
+       (SELECT {_VERSIONS_OF} FROM originals),
+       (SELECT {_VERSIONS_OF} FROM outlets),
+       (SELECT {_VERSIONS_OF} FROM relations)
+"""
+
+
+def event_comparison_version(*, event_id: int) -> str | None:
+    """A fingerprint of every row ``event_comparison`` reads for this event, or None if there is no
+    such event (one query).
+
+    It changes whenever any of those rows is inserted, updated or deleted, by whatever means: the
+    event, its claims, the claims' articles and the originals they syndicate, those articles'
+    outlets, and the event's relations. Caches of a comparison key on it, so a curator's edit or
+    a pipeline run is seen by the very next request. Read it before the comparison itself: each
+    statement sees the latest commit, so the comparison is then never older than its key.
+    """
+    row = _fetch_sql(_VERSION_SQL, {"event": event_id})[0]
+    if row[0] is None:
+        return None
+    return ":".join(row)
 
 
 # --- events list ---------------------------------------------------------------------------------

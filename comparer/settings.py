@@ -251,4 +251,17 @@ SPECTACULAR_SETTINGS = {
 # --- Researcher web UI (issue 4, web engineer) ------------------------------------------------------
 # Installed so Django finds the pages' template tags (comparer/web/templatetags/comparer_web.py).
 INSTALLED_APPS += ["comparer.web.apps.WebConfig"]
+# Rendered event comparison pages, keyed by a fingerprint of the event's rows read on every request
+# (comparer/web/page_cache.py), so an entry is never served once the data has changed. Default:
+# files under var/cache/event-pages, shared by every process on this machine; any Django cache URL
+# works (dbcache://comparer_page_cache after `manage.py createcachetable`, locmemcache://,
+# dummycache:// to turn it off, redis://...). Entries are ~50-100 KB (compressed) each.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},   # Django's default, unchanged
+    "comparison": env.cache_url("COMPARER_PAGE_CACHE_URL",
+                                default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'event-pages'}"),
+}
+CACHES["comparison"]["TIMEOUT"] = env.int("COMPARER_PAGE_CACHE_TIMEOUT", default=7 * 24 * 3600)
+CACHES["comparison"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", env.int("COMPARER_PAGE_CACHE_ENTRIES",
+                                                                                 default=1000))
 # --- end of web UI block -----------------------------------------------------------------------------

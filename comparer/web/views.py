@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from comparer import exports, search, selectors
+from comparer.web import page_cache
 from comparer.web.charts import event_timeline
 from comparer.web.forms import EventFilterForm, OutletPairForm, SearchForm
 
@@ -42,28 +44,57 @@ def _comparison_options(request) -> tuple[bool, str]:
 @login_required
 def event_detail(request, event_id: int):
     """The comparison, one page of rows at a time: contradictions first, so page one holds what
-    matters; a 6,000-claim event stays a fast, readable page."""
+    matters; a 6,000-claim event stays a fast, readable page.
+
+    The parts that depend only on the event's data and the page's options are cached by the
+    data's version (``page_cache``): a request reads that version (one query), and renders only
+    when no page was stored for it. ``comparison`` is in the template context only then; the
+    ``X-Comparer-Page-Cache`` header says which path served the request (hit or miss).
+    """
     only, order = _comparison_options(request)
     try:
-        page = max(1, int(request.GET.get("rows", 1)))
+        number = max(1, int(request.GET.get("rows", 1)))
     except ValueError:
-        page = 1
-    comparison = selectors.event_comparison(event_id=event_id, only_disagreements=only, column_order=order,
-                                            row_offset=(page - 1) * ROWS_PER_PAGE, row_limit=ROWS_PER_PAGE,
-                                            contradictions_only=True)
+        number = 1
+    version = selectors.event_comparison_version(event_id=event_id)
+    if version is None:
+        raise Http404("No such event.")
+    key = page_cache.page_key(event_id=event_id, version=version, only=only, order=order, rows=number)
+    page = page_cache.get(key)
+    context = {"only_disagreements": only, "column_order": order, "column_orders": COLUMN_ORDER_LABELS}
+    if page is None:
+        comparison, page = _event_page(event_id, only=only, order=order, number=number)
+        page_cache.put(key, page)
+        context["comparison"] = comparison
+    context["page"] = page
+    response = render(request, "events/detail.html", context)
+    response["X-Comparer-Page-Cache"] = "miss" if "comparison" in context else "hit"
+    return response
+
+
+def _event_page(event_id: int, *, only: bool, order: str, number: int):
+    """Compute one page of the comparison and render its cacheable parts."""
+    def compute(number):
+        return selectors.event_comparison(event_id=event_id, only_disagreements=only, column_order=order,
+                                          row_offset=(number - 1) * ROWS_PER_PAGE, row_limit=ROWS_PER_PAGE,
+                                          contradictions_only=True)
+
+    comparison = compute(number)
     pages = max(1, -(-comparison.row_count // ROWS_PER_PAGE))
-    if page > pages:  # past the end (e.g. after toggling a filter): show the last page instead
-        page = pages
-        comparison = selectors.event_comparison(event_id=event_id, only_disagreements=only, column_order=order,
-                                                row_offset=(page - 1) * ROWS_PER_PAGE, row_limit=ROWS_PER_PAGE,
-                                            contradictions_only=True)
-    return render(request, "events/detail.html", {
-        "comparison": comparison, "only_disagreements": only, "column_order": order,
-        "column_orders": COLUMN_ORDER_LABELS, "timeline": event_timeline(comparison),
-        "row_page": {"number": page, "count": pages, "first": comparison.row_offset + 1,
-                     "last": comparison.row_offset + len(comparison.rows),
-                     "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None},
-    })
+    if number > pages:  # past the end (e.g. after toggling a filter): show the last page instead
+        number = pages
+        comparison = compute(number)
+    context = {"comparison": comparison, "timeline": event_timeline(comparison)}
+    page = page_cache.EventPage(
+        event_id=comparison.event.id, title=comparison.event.title,
+        outlets=[(column.outlet.slug, column.outlet.name) for column in comparison.outlets],
+        row_count=comparison.row_count, total_rows=comparison.total_rows,
+        row_page={"number": number, "count": pages, "first": comparison.row_offset + 1,
+                  "last": comparison.row_offset + len(comparison.rows),
+                  "previous": number - 1 if number > 1 else None, "next": number + 1 if number < pages else None},
+        head_html=render_to_string("events/_detail_head.html", context),
+        table_html=render_to_string("events/_comparison_table.html", context))
+    return comparison, page
 
 
 def _export_filename(comparison, extension: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from django.utils.text import slugify
 
 from comparer.models import EMBEDDING_DIM, Article, Claim, ClaimCluster, ClaimRelation, Event, Outlet
+from comparer.web.page_cache import CACHE_ALIAS
 
 START = datetime(2025, 6, 7, 16, 40, tzinfo=timezone.utc)
 
@@ -78,6 +79,13 @@ class EventBuilder:
         event.contradict_count = ClaimRelation.objects.filter(event=event, label="contradict").count()
         event.save()
         return event
+
+
+@pytest.fixture(autouse=True)
+def private_page_cache(settings, tmp_path):
+    """Event pages cached by these tests go to a temporary directory, not the developer's var/cache."""
+    settings.CACHES = {**settings.CACHES, CACHE_ALIAS: {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "event-pages")}}
 
 
 @pytest.fixture

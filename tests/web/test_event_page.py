@@ -24,7 +24,7 @@ def test_seed_claim_and_a_contradicting_claim_share_a_row_with_the_reason(resear
     assert response.status_code == 200
     comparison = response.context["comparison"]
     seed = Claim.objects.get(event=exchange_event, text__startswith=SEED_CLAIM_START)
-    row = next(row for row in comparison.rows if any(seed in cell for cell in row.cells))
+    row = next(row for row in comparison.rows if seed.id in {claim.id for cell in row.cells for claim in cell})
     assert row.status == "contradict"
     # The contradiction shown with the seed: one that involves the seed's claim when the analysis
     # judged that pair directly, otherwise the row's strongest one between two other outlets' claims
@@ -64,7 +64,7 @@ def test_cells_link_to_claim_article_sentence_and_source(researcher_client, casu
 def test_syndicated_copy_is_grouped_not_counted_as_confirmation(researcher_client, casualty_event):
     response = researcher_client.get(reverse("web:event_detail", args=[casualty_event["event"].id]))
     comparison = response.context["comparison"]
-    row = next(r for r in comparison.rows if casualty_event["w_sites"] in sum(r.cells, []))
+    row = next(r for r in comparison.rows if casualty_event["w_sites"].id in {c.id for c in sum(r.cells, [])})
     assert row.outlet_count == 3 and row.independent_outlet_count == 2
     wire_column = next(c for c in comparison.outlets if c.outlet == casualty_event["wire"])
     assert wire_column.copies_from == ["Outlet Kyiv"]

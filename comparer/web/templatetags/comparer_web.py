@@ -7,6 +7,9 @@ import re
 from urllib.parse import quote
 
 from django import template
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.text import Truncator
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -35,6 +38,9 @@ def marked_text(text: str, figures=None):
     figures = [f for f in (figures or []) if f]
     if not figures:
         return mark_safe(html.escape(text))
+    if len(figures) == 1:  # the common case, without a regular expression: same leftmost, non-overlapping matches
+        mark = f'<mark class="figure">{html.escape(figures[0])}</mark>'
+        return mark_safe(mark.join([html.escape(part) for part in text.split(figures[0])]))
     pattern = re.compile("|".join(re.escape(f) for f in sorted(set(figures), key=len, reverse=True)))
     parts, cursor = [], 0
     for match in pattern.finditer(text):
@@ -66,6 +72,18 @@ def relation_reason(relation):
     return conditional_escape(label)
 
 
+# Text-fragment encoding: what ``quote(part, safe="")`` gives, with "-" (fragment syntax) encoded
+# too. A translation table does it in one C call for ASCII text (nearly every sentence).
+_FRAGMENT_SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~")
+_FRAGMENT_TABLE = {code: chr(code) if chr(code) in _FRAGMENT_SAFE else f"%{code:02X}" for code in range(128)}
+
+
+def _fragment_part(part: str) -> str:
+    if part.isascii():
+        return part.translate(_FRAGMENT_TABLE)
+    return quote(part, safe="").replace("-", "%2D")
+
+
 @register.filter
 def sentence_link(article, claim=None) -> str:
     """The source article's URL, pointing at the claim's sentence with a text fragment where the
@@ -76,13 +94,10 @@ def sentence_link(article, claim=None) -> str:
     words = claim.text.split()
     if not words:
         return url
-    def encode(part: str) -> str:  # "-" and "," are syntax inside a text fragment
-        return quote(part, safe="").replace("-", "%2D")
-
     if len(words) <= 8:
-        fragment = encode(" ".join(words))
+        fragment = _fragment_part(" ".join(words))
     else:  # start and end of the sentence: robust to small differences in the middle
-        fragment = f"{encode(' '.join(words[:4]))},{encode(' '.join(words[-3:]))}"
+        fragment = f"{_fragment_part(' '.join(words[:4]))},{_fragment_part(' '.join(words[-3:]))}"
     return f"{url.split('#', 1)[0]}#:~:text={fragment}"
 
 
@@ -104,30 +119,33 @@ def similarity(distance) -> str:
 
 
 COPY_BADGE = '<span class="badge sample">syndicated copy, not independent</span> '
+_escape = html.escape
 
 
-def _claim_cell_html(row, claim, home: str) -> str:
+def _claim_cell_html(claim, figures, home: str) -> str:
     """One claim of a comparison cell. Built in Python rather than a template loop because an
     event page can hold thousands of cells; every piece of article data goes through html.escape
     (quote=True, so it is safe inside attributes too)."""
     article = claim.article
     copy = article.syndicated_copy_of_id is not None
-    said = ""
-    if claim.speaker:
-        said = html.escape(claim.speaker) + (f", via {html.escape(claim.channel)}" if claim.channel else "") + " · "
-    elif claim.channel:
-        said = f"via {html.escape(claim.channel)} · "
+    speaker, channel = claim.speaker, claim.channel
+    if speaker:
+        said = f"{_escape(speaker)}, via {_escape(channel)} · " if channel else f"{_escape(speaker)} · "
+    elif channel:
+        said = f"via {_escape(channel)} · "
+    else:
+        said = ""
     source = ""
     if article.url:
-        source = (f' · <a href="{html.escape(sentence_link(article, claim))}" rel="noopener noreferrer nofollow" '
+        source = (f' · <a href="{_escape(sentence_link(article, claim))}" rel="noopener noreferrer nofollow" '
                   'target="_blank">source<span class="visually-hidden"> (opens the outlet&#x27;s page)</span></a>')
-    figures = row.figures.get(claim.id)
-    text = marked_text(claim.text, figures) if figures else html.escape(claim.text)
+    text = marked_text(claim.text, figures) if figures else _escape(claim.text)
+    claim_id = claim.id
     return (
-        f'<div class="claim{" copy" if copy else ""}" id="claim-{claim.id}" data-claim-id="{claim.id}">'
+        f'<div class="claim{" copy" if copy else ""}" id="claim-{claim_id}" data-claim-id="{claim_id}">'
         f'{COPY_BADGE if copy else ""}'
-        f'<a class="claim-text" href="{home}claims/{claim.id}/">{text}</a>'
-        f'<div class="meta">{said}<a href="{home}articles/{claim.article_id}/#claim-{claim.id}">in article</a>'
+        f'<a class="claim-text" href="{home}claims/{claim_id}/">{text}</a>'
+        f'<div class="meta">{said}<a href="{home}articles/{claim.article_id}/#claim-{claim_id}">in article</a>'
         f"{source}</div></div>"
     )
 
@@ -135,12 +153,54 @@ def _claim_cell_html(row, claim, home: str) -> str:
 @register.simple_tag
 def comparison_cells(row, home: str = "/"):
     """The <td> cells of one comparison row, labelled with their outlet for the phone layout."""
-    home = html.escape(home)
+    home = _escape(home)
+    figures = row.figures
     parts = []
-    for column, cell in row.labelled_cells:
-        name = html.escape(column.outlet.name)
+    for column, cell in zip(row.columns, row.cells):
+        name = _escape(column.outlet.name)
         if cell:
-            parts.append(f'<td data-label="{name}">' + "".join(_claim_cell_html(row, c, home) for c in cell) + "</td>")
+            parts.append(f'<td data-label="{name}">'
+                         + "".join([_claim_cell_html(c, figures.get(c.id), home) for c in cell]) + "</td>")
         else:
             parts.append(f'<td class="empty" aria-label="{name}: nothing"></td>')
+    return mark_safe("".join(parts))
+
+
+def _when(moment, format_string: str) -> str:
+    """A datetime as the template ``date`` filter shows it (current time zone)."""
+    return dateformat.format(timezone.localtime(moment), format_string)
+
+
+@register.simple_tag
+def timeline_svg(timeline):
+    """The event timeline's <svg> (geometry from ``comparer.web.charts``). Built in Python for the
+    same reason as the cells; outlet names and article titles go through html.escape."""
+    parts = [f'<svg viewBox="0 0 {timeline.width} {timeline.height}" style="width: 100%; min-width: 40rem; '
+             f'max-width: {timeline.width}px; height: auto" role="img" aria-labelledby="timeline-title timeline-desc" '
+             'class="timeline-svg">', '<desc id="timeline-desc">']
+    for dot in timeline.dots:
+        parts.append(f'{_escape(dot.outlet)} at {_when(dot.published_at, "j M H:i")}'
+                     f'{" (first report)" if dot.is_first_report else ""}; ')
+    parts.append("</desc>")
+    for tick in timeline.ticks:
+        parts.append(f'<line x1="{tick.x}" x2="{tick.x}" y1="16" y2="{timeline.height}" stroke="#e1e4e8"/>'
+                     f'<text x="{tick.x}" y="12" text-anchor="middle" font-size="11" fill="#4f5661">'
+                     f"{_escape(tick.label)}</text>")
+    for lane in timeline.lanes:
+        parts.append(f'<line x1="{timeline.plot_left}" x2="{timeline.plot_right}" y1="{lane.y}" y2="{lane.y}" '
+                     f'stroke="#c9ced6" stroke-dasharray="2 3"/><text x="{timeline.plot_left - 8}" y="{lane.y}" '
+                     f'dy="4" text-anchor="end" font-size="12" fill="#14171c">'
+                     f"{_escape(Truncator(lane.name).chars(28))}</text>")
+    home = _escape(reverse("web:event_list"))
+    for dot in timeline.dots:
+        claims = f'{dot.claims} claim{"" if dot.claims == 1 else "s"}'
+        title = (f'{_escape(dot.outlet)}, {_when(dot.published_at, "j M Y H:i")}: {_escape(dot.title)} ({claims})'
+                 f'{", syndicated copy" if dot.is_copy else ""}')
+        star = (f'<text x="{dot.x}" y="{dot.y}" dy="-8" text-anchor="middle" font-size="13" fill="#b07d00">★</text>'
+                if dot.is_first_report else "")
+        ring, width = ("#a4161a", 3) if dot.in_contradiction else ("#13294b", 1.5)
+        parts.append(f'<a href="{home}articles/{dot.article_id}/"><title>{title}</title>{star}'
+                     f'<circle cx="{dot.x}" cy="{dot.y}" r="6" fill="{"#fff" if dot.is_copy else "#13294b"}" '
+                     f'stroke="{ring}" stroke-width="{width}"/></a>')
+    parts.append("</svg>")
     return mark_safe("".join(parts))
