@@ -151,9 +151,35 @@ def _claim_cell_html(claim, figures, home: str) -> str:
 
 
 @register.simple_tag
+def comparison_row(row, home: str = "/"):
+    """One comparison <tr>: its status, outlet count and up to three distinct contradiction reasons
+    (with the two outlets, linked to their claims), then one cell per outlet column."""
+    home = _escape(home)
+    independent, copies = row.independent_outlet_count, row.copy_outlet_count
+    count = f'{independent} outlet{"" if independent == 1 else "s"}'
+    if copies:
+        count += f' + {copies} syndicated cop{"y" if copies == 1 else "ies"}'
+    reasons = "".join(
+        f'<div class="reason">{relation_reason(relation)} <span class="meta">(<a href="#claim-{relation.claim_a_id}">'
+        f'{_escape(relation.claim_a.article.outlet.name)}</a> vs <a href="#claim-{relation.claim_b_id}">'
+        f"{_escape(relation.claim_b.article.outlet.name)}</a>)</span></div>"
+        for relation in row.distinct_contradictions[:3])
+    status = _escape(row.status)
+    return mark_safe(
+        f'<tr class="row-{status}" id="{_escape(row.key)}">\n'
+        f'      <th scope="row" class="status-col"><span class="badge {status}">{_escape(status_text(row.status))}</span>\n'
+        f'        <span class="meta">{count}</span>\n'
+        f"        {reasons}\n"
+        f"      </th>\n      {_cells(row, home)}\n    </tr>")
+
+
+@register.simple_tag
 def comparison_cells(row, home: str = "/"):
     """The <td> cells of one comparison row, labelled with their outlet for the phone layout."""
-    home = _escape(home)
+    return mark_safe(_cells(row, _escape(home)))
+
+
+def _cells(row, home: str) -> str:
     figures = row.figures
     parts = []
     for column, cell in zip(row.columns, row.cells):
@@ -163,7 +189,7 @@ def comparison_cells(row, home: str = "/"):
                          + "".join([_claim_cell_html(c, figures.get(c.id), home) for c in cell]) + "</td>")
         else:
             parts.append(f'<td class="empty" aria-label="{name}: nothing"></td>')
-    return mark_safe("".join(parts))
+    return "".join(parts)
 
 
 def _when(moment, format_string: str) -> str:
