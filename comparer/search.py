@@ -128,7 +128,9 @@ def _fields(model) -> tuple:
 
 
 @functools.cache
-def _nearest_sql(where: tuple[str, ...], by_article: bool, exact: bool) -> str:
+def _nearest_sql(where: tuple[str, ...], by_article: bool, exact: bool, limit: int) -> str:
+    # LIMIT is written into the statement (an int): with it as a parameter, a prepared statement's
+    # generic plan assumes 10% of the table and PostgreSQL keeps re-planning every execution.
     claim, article, outlet, event = (_fields(model) for model in (Claim, Article, Outlet, Event))
     inner = ", ".join(f'c."{f.column}"' for f in claim)
     outer = ", ".join(["k.distance", *(f'k."{f.column}"' for f in claim), *(f'a."{f.column}"' for f in article),
@@ -137,7 +139,7 @@ def _nearest_sql(where: tuple[str, ...], by_article: bool, exact: bool) -> str:
              if by_article else "")
     distance = "(c.embedding <=> %s::vector) + 0.0" if exact else "c.embedding <=> %s::vector"
     return (f"SELECT {outer} FROM (SELECT {distance} AS distance, {inner} FROM comparer_claim c{joins} "
-            f"WHERE {' AND '.join(['c.embedding IS NOT NULL', *where])} ORDER BY distance LIMIT %s) k "
+            f"WHERE {' AND '.join(['c.embedding IS NOT NULL', *where])} ORDER BY distance LIMIT {int(limit)}) k "
             "JOIN comparer_article a ON a.id = k.article_id JOIN comparer_outlet o ON o.id = a.outlet_id "
             "LEFT JOIN comparer_event e ON e.id = k.event_id ORDER BY k.distance, k.id")
 
@@ -159,9 +161,9 @@ def _nearest(vector, limit: int, where: list[str], params: list, by_article: boo
     cannot serve), so users still see the neighbours that exist. On a healthy table without a
     narrow filter the first query already returns ``limit`` rows.
     """
-    rows = _run(_nearest_sql(tuple(where), by_article, exact=False), [_BinaryVector(vector), *params, limit])
+    rows = _run(_nearest_sql(tuple(where), by_article, False, limit), [_BinaryVector(vector), *params])
     if len(rows) < limit:
-        rows = _run(_nearest_sql(tuple(where), by_article, exact=True), [_BinaryVector(vector), *params, limit])
+        rows = _run(_nearest_sql(tuple(where), by_article, True, limit), [_BinaryVector(vector), *params])
     return _instances(rows)
 
 

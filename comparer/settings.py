@@ -154,6 +154,16 @@ _vector_options = (f"-c hnsw.ef_search={env.int('COMPARER_HNSW_EF_SEARCH', defau
                    f"-c hnsw.iterative_scan={env('COMPARER_HNSW_ITERATIVE_SCAN', default='strict_order')}")
 _db_options = DATABASES["default"].setdefault("OPTIONS", {})
 _db_options["options"] = f"{_db_options.get('options', '')} {_vector_options}".strip()
+# Prepared statements: Django turns psycopg's off by default so that transaction-mode poolers
+# (pgbouncer) keep working. Only statements bound server-side can be prepared (Django's own
+# queries bind client-side and never are), which here means semantic search's kNN statement
+# (comparer/search.py): on a connection that runs it more than 5 times (a worker, the API under a
+# persistent connection) PostgreSQL then skips its ~0.5 ms of planning. On by default with the
+# embedded server (no pooler); behind DATABASE_URL only when COMPARER_DB_PREPARE_THRESHOLD is set.
+_prepare_threshold = env.int("COMPARER_DB_PREPARE_THRESHOLD",
+                             default=None if env("DATABASE_URL", default="") else 5)
+if _prepare_threshold is not None and "prepare_threshold" not in _db_options:
+    _db_options["prepare_threshold"] = _prepare_threshold
 
 COMPARER_TASK_BACKENDS = ("inline", "sync", "queue", "celery")
 if COMPARER_TASK_BACKEND not in COMPARER_TASK_BACKENDS:
