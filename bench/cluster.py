@@ -1,35 +1,66 @@
-"""Our clustering against scikit-learn's agglomerative clustering on the same claim embeddings:
-wall time and B³-F1 against Emergent's claimIds.
+"""Our claim clustering against scikit-learn's agglomerative clustering on the same claim
+embeddings: wall time, and B³ against Emergent's claimIds on its rows.
 
-    .venv/bin/python bench/cluster.py [--quick] [--claims N]
+    .venv/bin/python bench/cluster.py [--quick] [--claims N] [--cut C] [--precomputed] [--end-to-end]
 
 Items (real, public): every Emergent article headline (../shared/data/emergent/emergent_train.csv,
-2,071 rows, gold group = claimId), each ingested as an article, plus FNC-1 article bodies as
-further articles until there are about N claims (default 20,000; --quick 5,000). FNC-1 bodies
-come from the same stories as Emergent, so they are hard distractors, not random noise.
+2,071 rows, gold group = claimId), plus the claims the pipeline's own splitter makes of FNC-1
+article bodies (each body: its first sentence as the headline claim, then every sentence) until
+there are about N items (default 20,000; --quick 5,000). FNC-1 bodies come from the same stories
+as Emergent, so they are hard distractors, not random noise. Vectors are the pipeline's MiniLM
+sentence vectors, encoded once and cached (var/bench/); encoding is not clustering. No database.
 
-- ours: ``run.analyze`` on all articles, in its own database (``comparer_bench_cluster``), with
-  every sentence vector already in the embedding cache (encoding is not clustering). Timed whole:
-  claims, events (article clustering over the HNSW index) and claim clusters, relations too;
-  ``--without-relations`` skips ``relate.relate_event`` to time the clustering stages alone.
-- scikit-learn: ``AgglomerativeClustering(metric="cosine", linkage="average")`` on the very same
-  claim vectors read back from the database, cut at distance 1 - CLAIM_SIMILARITY (the
-  pipeline's own threshold) and at the threshold that scores best on Emergent (an upper bound
-  for it: tuned on the answer).
+Both sides cluster the very same item list and vectors, and both are timed around the call only:
 
-B³ is computed over the Emergent rows (each row: the headline claim of its article) with
-``comparer.evaluation.metrics.b_cubed``; ours is scored by event and by claim cluster.
+- ours: ``comparer.pipeline.propositions.group_propositions`` — the function ``cluster_claims``,
+  ``evaluate emergent`` and the relation model's validation call. Two settings:
+  * cosine only (``embedding_weight=1``), cut at similarity C (default 0.5): the same semantics
+    as scikit-learn below, so the two partitions must be identical; the headline ratio;
+  * the pipeline's own setting (MiniLM blended with word vectors, ``SAME_PROPOSITION``).
+- scikit-learn: ``AgglomerativeClustering(metric="cosine", linkage="average",
+  distance_threshold=1 - C)`` on the same vectors. With ``--precomputed`` also on ``1 - `` the
+  pipeline's blended similarity (a dense n x n matrix: 3.2 GB at 20k), cut at
+  ``1 - SAME_PROPOSITION``: the same semantics as ours in the pipeline setting.
+
+B³ is computed over the Emergent rows with ``comparer.evaluation.metrics.b_cubed``. Agreement of
+two partitions is B³ of one taken as gold for the other (1.000 / 1.000 when identical).
+``--end-to-end`` also times ``run.analyze`` on the same items loaded as articles (claims, events,
+claim clusters and relations; its own database ``comparer_bench_cluster``), as a separate line.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import time
 
 import numpy as np
 
-from common import (Timer, bench_vectors, body_claim_drafts, emergent_rows, fnc1_bodies, log, machine,
+from common import (bench_vectors, body_claim_drafts, emergent_rows, fnc1_bodies, log, machine,
                     prime_embedding_cache, setup_django)
 
 DB_NAME = "comparer_bench_cluster"
+
+
+class Clock:
+    """Wall and CPU seconds of a block (CPU counts every thread of this process)."""
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+    def __str__(self):
+        return f"{self.wall:.1f} s (CPU {self.cpu:.1f} s)"
+
+
+def load() -> str:
+    try:
+        return "load average %.2f %.2f %.2f" % os.getloadavg()
+    except OSError:
+        return "load average unknown"
 
 
 def fnc1_articles(target_claims: int, emergent_claims: int) -> list[tuple[int, str, str]]:
@@ -46,117 +77,141 @@ def fnc1_articles(target_claims: int, emergent_claims: int) -> list[tuple[int, s
     return chosen
 
 
-def needed_texts(target_claims: int) -> list[str]:
+def items(target_claims: int) -> tuple[list[str], int]:
+    """The texts to cluster (Emergent headlines first, one per row) and how many are Emergent rows."""
     headlines = [row["articleHeadline"].strip() for row in emergent_rows()]
     drafts = body_claim_drafts(fnc1_bodies())
     texts = list(headlines)
-    for body_id, title, _ in fnc1_articles(target_claims, 2 * len(set(headlines))):
+    for body_id, title, _ in fnc1_articles(target_claims, len(headlines)):
         texts += [title] + [d.text for d in drafts[body_id]]
-    return texts
+    return texts, len(headlines)
 
 
-def load_articles(target_claims: int) -> dict[int, str]:
-    """Emergent headlines, then FNC-1 bodies; returns {emergent row index: article id}."""
+def agreement(a, b) -> str:
+    from comparer.evaluation.metrics import b_cubed
+
+    p, r, _ = b_cubed(list(a), list(b))
+    return "identical" if p == r == 1.0 else f"B3 P {p:.3f} R {r:.3f} of one against the other"
+
+
+def end_to_end(target: int) -> None:
+    """The old measurement: run.analyze on the same items loaded as articles (own database)."""
+    from django.core.management import call_command
+
     from comparer.models import Article
     from comparer.pipeline.ingest import ArticleInput, IngestError, OutletInput, ingest_article
+    from comparer.pipeline.run import analyze
 
-    row_article: dict[int, int] = {}
-    skipped = 0
+    call_command("flush", interactive=False, verbosity=0)
+    texts, _ = items(target)
+    vectors = bench_vectors(texts)
+    prime_embedding_cache(list(vectors), np.array(list(vectors.values())))
     for index, row in enumerate(emergent_rows()):
         headline = row["articleHeadline"].strip()
         try:
-            article, _ = ingest_article(ArticleInput(
-                outlet=OutletInput(name=f"Emergent outlet {index % 12:02d}", is_sample=True),
-                title=headline, text=headline, source_format="csv", source_name="emergent/emergent_train.csv",
+            ingest_article(ArticleInput(
+                outlet=OutletInput(name=f"Emergent outlet {index % 12:02d}", is_sample=True), title=headline,
+                text=headline, source_format="csv", source_name="emergent/emergent_train.csv",
                 metadata={"claim_id": row["claimId"], "dataset_id": row["articleId"]}))
         except IngestError:
-            skipped += 1
             continue
-        row_article[index] = article.id
-    if skipped:
-        log(f"{skipped} Emergent headlines are too short to ingest; they are left out of the score")
-    for body_id, title, text in fnc1_articles(target_claims, 2 * len(set(row_article.values()))):
+    for body_id, title, text in fnc1_articles(target, len(emergent_rows())):
         ingest_article(ArticleInput(outlet=OutletInput(name=f"Emergent outlet {body_id % 12:02d}", is_sample=True),
                                     title=title, text=text, source_format="csv",
                                     source_name="fnc1/train_bodies.csv", metadata={"dataset_id": str(body_id)}))
-    log(f"{Article.objects.count()} articles loaded")
-    return row_article
+    log(f"end to end: {Article.objects.count()} articles loaded; running run.analyze")
+    with Clock() as clock:
+        report = analyze()
+    print(f"end to end, run.analyze (claims, events, claim clusters, relations; vectors cached; {load()}): "
+          f"{clock}; {report}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="about 5,000 claims instead of 20,000")
     parser.add_argument("--claims", type=int, default=0, help="about how many claims to cluster")
-    parser.add_argument("--without-relations", action="store_true",
-                        help="time ours without judging relations (relate.relate_event skipped), "
-                             "i.e. claims, events and claim clusters only")
+    parser.add_argument("--cut", type=float, default=0.5,
+                        help="cosine similarity at which both cosine-only runs are cut (default 0.5)")
+    parser.add_argument("--precomputed", action="store_true",
+                        help="also run scikit-learn on the pipeline's blended similarity (dense n x n)")
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="also time run.analyze on the same items in a database (slow)")
     args = parser.parse_args()
     target = args.claims or (5000 if args.quick else 20000)
 
     setup_django(DB_NAME)
-    from django.core.management import call_command
     from sklearn.cluster import AgglomerativeClustering
 
     from comparer.evaluation.metrics import b_cubed
-    from comparer.models import Claim
-    from comparer.pipeline import cluster
-    from comparer.pipeline.run import analyze
+    from comparer.pipeline import propositions
+    from comparer.relations_model import load_model
 
-    call_command("flush", interactive=False, verbosity=0)
-    vectors = bench_vectors(needed_texts(target))
-    prime_embedding_cache(list(vectors), np.array(list(vectors.values())))
-    row_article = load_articles(target)
-    gold_rows = emergent_rows()
-
-    from contextlib import nullcontext
-    from unittest import mock
-
-    skip_relations = mock.patch("comparer.pipeline.relate.relate_event", return_value=0)
-    with skip_relations if args.without_relations else nullcontext(), Timer() as ours:
-        report = analyze()
-    log(f"ours: {report}")
-    claims = list(Claim.objects.order_by("id").values_list("id", "article_id", "position", "event_id", "cluster_id",
-                                                          "embedding"))
-    headline_of = {article_id: (event_id, cluster_id, i) for i, (_, article_id, position, event_id, cluster_id, _)
-                   in enumerate(claims) if position == 0}
-    rows = sorted(row_article)
-    gold = [gold_rows[i]["claimId"] for i in rows]
-    by_event = [headline_of[row_article[i]][0] for i in rows]
-    by_cluster = [headline_of[row_article[i]][1] for i in rows]
-    matrix = np.array([np.asarray(c[5], dtype=np.float32) for c in claims])
-
-    threshold = 1 - cluster.CLAIM_SIMILARITY
-    sklearn_runs = {}
-    for cut in sorted({round(threshold, 2), 0.4, 0.5, 0.6}):
-        with Timer() as timer:
-            labels = AgglomerativeClustering(n_clusters=None, distance_threshold=cut, metric="cosine",
-                                             linkage="average").fit_predict(matrix)
-        predicted = [labels[headline_of[row_article[i]][2]] for i in rows]
-        sklearn_runs[cut] = (timer.seconds, b_cubed(gold, predicted), len(set(labels)))
-        log(f"scikit-learn cut {cut}: {timer.seconds:.1f} s, B3 F1 {sklearn_runs[cut][1][2]:.3f}")
-
+    texts, emergent_count = items(target)
+    known = bench_vectors(texts)
+    matrix = np.array([known[text] for text in texts], dtype=np.float32)
+    gold = [row["claimId"] for row in emergent_rows()]
+    model = load_model()
+    analyzer = model.analyzer if model is not None else None
+    rows = slice(0, emergent_count)
     print(f"machine: {machine()} (shared with other work while this ran)")
-    print(f"items: {len(claims):,} claims from {len(set(c[1] for c in claims)):,} articles; "
-          f"{len(rows):,} Emergent rows in {len(set(gold))} gold claims")
-    p, r, f = b_cubed(gold, by_event)
-    what = "run.analyze without relations" if args.without_relations else "run.analyze"
-    print(f"ours ({what}, vectors cached): {ours.seconds:.1f} s; "
-          f"{len(set(c[3] for c in claims))} events, {len(set(c[4] for c in claims))} claim clusters")
-    print(f"  B3 by event:         P {p:.3f} R {r:.3f} F1 {f:.3f}")
-    p2, r2, f2 = b_cubed(gold, by_cluster)
-    print(f"  B3 by claim cluster: P {p2:.3f} R {r2:.3f} F1 {f2:.3f}")
-    for cut, (seconds, (sp, sr, sf), count) in sklearn_runs.items():
-        note = " (the pipeline's threshold)" if cut == round(threshold, 2) else ""
-        print(f"scikit-learn average-linkage cosine, cut {cut}{note}: {seconds:.1f} s, {count} clusters; "
-              f"B3 P {sp:.3f} R {sr:.3f} F1 {sf:.3f}")
-    same_cut = sklearn_runs[round(threshold, 2)]
-    best_cut, best = max(sklearn_runs.items(), key=lambda item: item[1][1][2])
-    speedup = same_cut[0] / ours.seconds
-    versus = f"{speedup:.1f}x faster" if speedup >= 1 else f"{1 / speedup:.0f}x slower"
-    print(f"SUMMARY cluster: ours {ours.seconds:.1f} s vs scikit-learn {same_cut[0]:.1f} s on {len(claims):,} "
-          f"claims: ours is {versus} (target >= 10x faster); B3-F1 ours {max(f, f2):.3f} "
-          f"(by {'event' if f >= f2 else 'claim cluster'}) vs scikit-learn {same_cut[1][2]:.3f} at the same "
-          f"threshold, {best[1][2]:.3f} at its best cut {best_cut}")
+    print(f"items: {len(texts):,} claims ({len(set(texts)):,} distinct sentences), of which {emergent_count:,} "
+          f"Emergent rows in {len(set(gold))} gold claims; vectors {matrix.shape[1]}-d")
+
+    def b3(labels) -> str:
+        p, r, f = b_cubed(gold, list(labels[rows]))
+        return f"B3 on the Emergent rows P {p:.3f} R {r:.3f} F1 {f:.3f}"
+
+    cut = args.cut
+    log(f"ours, cosine only, cut {cut} ({load()})")
+    with Clock() as ours_cos:
+        labels_cos = np.array(propositions.group_propositions(texts, matrix, analyzer, threshold=cut,
+                                                               embedding_weight=1.0))
+    print(f"ours, cosine only, cut at similarity {cut} ({load()}): {ours_cos}; {len(set(labels_cos)):,} clusters; "
+          f"{b3(labels_cos)}")
+    weight, threshold = propositions.EMBEDDING_WEIGHT, propositions.SAME_PROPOSITION
+    log(f"ours, pipeline setting ({load()})")
+    with Clock() as ours_blend:
+        labels_blend = np.array(propositions.group_propositions(texts, matrix, analyzer))
+    print(f"ours, pipeline setting (MiniLM x {weight} + word vectors x {1 - weight:.1f}, cut {threshold}; {load()}): "
+          f"{ours_blend}; {len(set(labels_blend)):,} clusters; {b3(labels_blend)}")
+
+    log(f"scikit-learn, cosine, cut {cut} ({load()}) — about a minute or two at 20k")
+    with Clock() as sk_cos:
+        labels_sk = AgglomerativeClustering(n_clusters=None, distance_threshold=1 - cut, metric="cosine",
+                                            linkage="average").fit_predict(matrix)
+    print(f"scikit-learn average linkage, cosine distance, cut {1 - cut:.2f} ({load()}): {sk_cos}; "
+          f"{len(set(labels_sk)):,} clusters; {b3(labels_sk)}")
+    same = agreement(labels_sk, labels_cos)
+    print(f"  ours (cosine only) against scikit-learn, whole partition of {len(texts):,}: {same}")
+    sk_blend = None
+    if args.precomputed:
+        log(f"dense blended similarity for scikit-learn ({load()})")
+        with Clock() as dense:
+            distance = 1.0 - propositions.similarity_matrix(texts, matrix, analyzer or propositions.default_analyzer())
+            np.clip(distance, 0.0, None, out=distance)
+            np.fill_diagonal(distance, 0.0)
+        with Clock() as sk_blend:
+            labels_skb = AgglomerativeClustering(n_clusters=None, distance_threshold=1 - threshold,
+                                                 metric="precomputed", linkage="average").fit_predict(distance)
+        del distance
+        print(f"scikit-learn average linkage on 1 - the pipeline's blended similarity (precomputed; building the "
+              f"dense matrix took {dense} more; {load()}): {sk_blend}; {len(set(labels_skb)):,} clusters; "
+              f"{b3(labels_skb)}")
+        print(f"  ours (pipeline setting) against it, whole partition: {agreement(labels_skb, labels_blend)}")
+    if args.end_to_end:
+        end_to_end(target)
+
+    ratio = sk_cos.wall / ours_cos.wall
+    ratio_blend = (sk_blend or sk_cos).wall / ours_blend.wall
+    _, _, f_cos = b_cubed(gold, list(labels_cos[rows]))
+    _, _, f_blend = b_cubed(gold, list(labels_blend[rows]))
+    _, _, f_sk = b_cubed(gold, list(labels_sk[rows]))
+    verdict = "met" if min(ratio, ratio_blend) >= 10 else "NOT met"
+    print(f"SUMMARY cluster: {len(texts):,} claims; scikit-learn {sk_cos.wall:.1f} s vs ours {ours_cos.wall:.1f} s "
+          f"cosine only ({ratio:.1f}x faster, partition {same}) and {ours_blend.wall:.1f} s in the pipeline setting "
+          f"({ratio_blend:.1f}x faster than scikit-learn{' on the same blend' if sk_blend else ''}); target >= 10x "
+          f"{verdict}; B3-F1 on Emergent rows: scikit-learn {f_sk:.3f} and ours {f_cos:.3f} at cut {cut}, "
+          f"ours {f_blend:.3f} in the pipeline setting; {load()}")
 
 
 if __name__ == "__main__":

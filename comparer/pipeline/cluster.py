@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
-from django.db.models import Q
+from django.db.models import F, Q
 from pgvector.django import CosineDistance
 
 from comparer.models import Article, Claim, ClaimCluster, Event
@@ -19,9 +19,14 @@ from comparer.models import Article, Claim, ClaimCluster, Event
 EVENT_SIMILARITY = 0.72       # article-to-event cosine similarity needed to join an event
 EVENT_WINDOW = timedelta(days=5)
 EVENT_CANDIDATES = 10
-CLAIM_SIMILARITY = 0.72       # claim-to-cluster similarity needed to state "the same proposition"
+REGROUP_UP_TO = 150           # events with at most this many free claims are regrouped whole (cheap)
+REGROUP_SHARE = 0.25          # ... and so are events where new claims are at least this share of them
 SYNDICATION_RATIO = 90        # rapidfuzz ratio above which two texts are copies of one another
 PLACE_BONUS = 0.02            # per shared place or actor, capped at 3
+SYNDICATION_SIZE_MARGIN = 0.25  # byte-size window of possible originals (the text check is +-20% characters)
+SYNDICATION_SENTENCES = 50    # sentences of the new article looked up by exact text hash
+SYNDICATION_SEEDS = 3         # first claims of the new article whose nearest claims point at candidates
+SYNDICATION_CANDIDATES = 20   # articles per lookup whose text is then compared
 
 
 def unit(vector) -> np.ndarray:
@@ -49,26 +54,77 @@ def _entities(claims) -> set[str]:
     return found
 
 
-def find_syndication_source(article: Article) -> Article | None:
-    """An earlier article from another outlet whose text is a near-identical copy."""
-    from rapidfuzz import fuzz
+def _syndication_pool(article: Article):
+    """Articles that could be the original of ``article``: earlier (or undated), from another
+    outlet, not copies themselves, and of a similar size (``octet_length`` reads the stored size of
+    a long text without decompressing it)."""
+    from django.db.models import Func, IntegerField
 
     window = Q()
     if article.published_at:
         window = Q(published_at__gte=article.published_at - EVENT_WINDOW,
                    published_at__lte=article.published_at + timedelta(hours=1))
-    candidates = (Article.objects.filter(window).exclude(id=article.id).exclude(outlet_id=article.outlet_id)
-                  .filter(syndicated_copy_of__isnull=True).only("id", "text", "published_at", "event_id")
-                  .order_by("published_at", "id")[:500])
+    size = len(article.text.encode("utf-8"))
+    margin = SYNDICATION_SIZE_MARGIN * max(size, 1)
+    return (Article.objects.filter(window).exclude(id=article.id).exclude(outlet_id=article.outlet_id)
+            .filter(syndicated_copy_of__isnull=True)
+            .annotate(size=Func("text", function="octet_length", output_field=IntegerField()))
+            .filter(size__gte=size - margin, size__lte=size + margin))
+
+
+def syndication_candidates(article: Article, claims: list[Claim] | None = None) -> list[int]:
+    """Ids of the few articles worth comparing text with, found without reading any text.
+
+    Copies share sentences: articles holding one of ``claims``' exact sentences (indexed text
+    hash), then the articles of the claims nearest (pgvector HNSW) to the article's first few
+    claims, all within the pool of ``_syndication_pool``. Without claim vectors, the pool's
+    articles closest in size.
+    """
+    pool = _syndication_pool(article)
+    claims = [c for c in (claims or []) if c.text]
+    found: dict[int, None] = {}
+    if claims:
+        hashes = list(dict.fromkeys(c.text_hash for c in claims if c.text_hash))[:SYNDICATION_SENTENCES]
+        shared = (Claim.objects.filter(text_hash__in=hashes, article_id__in=pool.values("id"))
+                  .values_list("article_id", flat=True).distinct()[:SYNDICATION_CANDIDATES])
+        found.update(dict.fromkeys(shared))
+        seeds = [c for c in sorted(claims, key=lambda c: c.position) if c.embedding is not None][:SYNDICATION_SEEDS]
+        for seed in seeds:
+            nearest = (Claim.objects.filter(article_id__in=pool.values("id"), embedding__isnull=False)
+                       .order_by(CosineDistance("embedding", seed.embedding))
+                       .values_list("article_id", flat=True)[:SYNDICATION_CANDIDATES])
+            found.update(dict.fromkeys(nearest))
+    if not found:
+        from django.db.models.functions import Abs
+
+        size = len(article.text.encode("utf-8"))
+        found.update(dict.fromkeys(pool.annotate(gap=Abs(F("size") - size)).order_by("gap", "id")
+                                   .values_list("id", flat=True)[:SYNDICATION_CANDIDATES]))
+    return list(found)
+
+
+def find_syndication_source(article: Article, claims: list[Claim] | None = None) -> Article | None:
+    """The earliest article from another outlet whose text is a near-identical copy of this one.
+
+    Only the handful of ``syndication_candidates`` have their text read and compared (rapidfuzz).
+    """
+    from rapidfuzz import fuzz
+
+    ids = syndication_candidates(article, claims)
+    if not ids:
+        return None
     length = len(article.text)
-    for candidate in candidates:
+    matches = []
+    for candidate in Article.objects.filter(id__in=ids).only("id", "text", "published_at", "event_id"):
         if abs(len(candidate.text) - length) > 0.2 * max(length, 1):
             continue
         if candidate.published_at and article.published_at and candidate.published_at > article.published_at:
             continue
         if fuzz.ratio(candidate.text, article.text, score_cutoff=SYNDICATION_RATIO):
-            return candidate
-    return None
+            matches.append(candidate)
+    if not matches:
+        return None
+    return min(matches, key=lambda a: (a.published_at is None, a.published_at, a.id))
 
 
 def assign_event(article: Article, claims: list[Claim]) -> Event:
@@ -76,7 +132,7 @@ def assign_event(article: Article, claims: list[Claim]) -> Event:
     if not article.syndication_locked:
         # Detected even when a curator pinned the event: a full re-run resets machine
         # syndication links and must find them again, without moving the article.
-        article.syndicated_copy_of = find_syndication_source(article)
+        article.syndicated_copy_of = find_syndication_source(article, claims)
     if article.event_locked and article.event_id:
         article.save(update_fields=["syndicated_copy_of"])
         return article.event
@@ -155,23 +211,108 @@ def _label_counts(event: Event):
     return event.relations.values("label").annotate(n=Count("id"))
 
 
-def cluster_claims(event: Event) -> int:
+def cluster_claims(event: Event, regroup: bool = False) -> int:
     """Group the event's claims into propositions (``propositions.group_propositions``).
 
     Claims a curator placed (``cluster_locked``) and members of locked clusters stay where they
-    are; every other claim of the event is regrouped, reusing the existing cluster rows where
-    the membership carries over so cluster ids stay stable across runs. Cost is bounded by the
-    size of one event, never the archive.
+    are, and no machine claim is ever added to a locked cluster. The other ("free") claims are
+    handled in one of two ways:
+
+    - attach (the usual case for a growing event): each claim not in a cluster yet joins the
+      unlocked cluster whose members it is most similar to on average (the average-linkage
+      criterion, computed from cluster sums: new claims x clusters, not all pairs), if that
+      reaches ``SAME_PROPOSITION``; the claims left over are grouped among themselves into new
+      clusters. Existing clusters keep their members.
+    - regroup: every free claim of the event is grouped afresh, reusing the existing cluster rows
+      where the membership carries over so cluster ids stay stable across runs. Done when
+      ``regroup`` is asked for, when the event is small (``REGROUP_UP_TO`` free claims: cheap), or
+      when the new claims are a large share of it (``REGROUP_SHARE``), i.e. when earlier
+      clusters were formed on too little of it.
+
+    Cost is bounded by the size of one event, never the archive. Returns how many claims moved.
     """
-    from collections import Counter
-
-    from comparer.pipeline.propositions import group_propositions
-
     claims = list(Claim.objects.filter(event=event, embedding__isnull=False)
                   .select_related("cluster").order_by("article__published_at", "article_id", "position"))
     free = [c for c in claims if not c.cluster_locked and not (c.cluster is not None and c.cluster.locked)]
     if not free:
         return 0
+    new = [c for c in free if c.cluster_id is None or c.cluster.event_id != event.id]
+    if not new and not regroup:
+        return 0
+    placed = [c for c in claims if c.cluster_id is not None and c.cluster.event_id == event.id
+              and not c.cluster.locked]
+    if (regroup or not placed or len(free) <= REGROUP_UP_TO
+            or len(new) >= REGROUP_SHARE * len(free)):
+        return _regroup_claims(event, free)
+    return _attach_claims(event, placed, new)
+
+
+def _attach_claims(event: Event, placed: list[Claim], new: list[Claim]) -> int:
+    """Put each new claim into the unlocked cluster it is most similar to on average, if similar
+    enough; group the rest among themselves into new clusters."""
+    from scipy import sparse
+
+    from comparer.pipeline import propositions
+
+    analyzer = propositions.default_analyzer()
+    weight, threshold = propositions.EMBEDDING_WEIGHT, propositions.SAME_PROPOSITION
+    everyone = placed + new
+    vectors = propositions.unit_rows(np.stack([np.asarray(c.embedding, dtype=np.float32) for c in everyone]))
+    words = propositions.lexical_vectors([c.text for c in everyone], analyzer)
+    cluster_ids = sorted({c.cluster_id for c in placed})
+    column = {cluster_id: i for i, cluster_id in enumerate(cluster_ids)}
+    membership = sparse.csr_matrix((np.ones(len(placed), dtype=np.float32),
+                                    ([column[c.cluster_id] for c in placed], np.arange(len(placed)))),
+                                   shape=(len(cluster_ids), len(everyone)))
+    sizes = np.asarray(membership.sum(axis=1)).ravel()
+    vector_sums = membership @ vectors
+    word_sums = membership @ words
+    rows = slice(len(placed), len(everyone))
+    mean = (weight * (vectors[rows] @ vector_sums.T)
+            + (1 - weight) * (words[rows] @ word_sums.T).toarray()) / sizes[None, :]
+    best = mean.argmax(axis=1)
+    clusters = {c.id: c for c in ClaimCluster.objects.filter(id__in=cluster_ids)}
+    changed: list[Claim] = []
+    leftover: list[Claim] = []
+    for claim, index, row in zip(new, best, mean):
+        if row[index] >= threshold:
+            claim.cluster = clusters[cluster_ids[index]]
+            changed.append(claim)
+        else:
+            leftover.append(claim)
+    for cluster_id in {c.cluster_id for c in changed}:
+        members = [i for i, c in enumerate(placed) if c.cluster_id == cluster_id]
+        members += [len(placed) + i for i, c in enumerate(new) if c.cluster_id == cluster_id]
+        clusters[cluster_id].centroid = unit(vectors[members].mean(axis=0))
+    ClaimCluster.objects.bulk_update([clusters[i] for i in {c.cluster_id for c in changed}], ["centroid"],
+                                     batch_size=500)
+    if leftover:
+        groups = propositions.group_propositions([c.text for c in leftover],
+                                                 np.stack([unit(c.embedding) for c in leftover]), analyzer)
+        next_position = max((c.position for c in ClaimCluster.objects.filter(event=event)), default=-1) + 1
+        fresh: dict[int, list[Claim]] = {}
+        for claim, group in zip(leftover, groups):
+            fresh.setdefault(group, []).append(claim)
+        rows_new = []
+        for offset, group_claims in enumerate(fresh.values()):
+            centroid = unit(np.mean([unit(c.embedding) for c in group_claims], axis=0))
+            rows_new.append((ClaimCluster(event=event, label=group_claims[0].text, centroid=centroid,
+                                          position=next_position + offset), group_claims))
+        ClaimCluster.objects.bulk_create([cluster for cluster, _ in rows_new], batch_size=500)
+        for cluster, group_claims in rows_new:
+            for claim in group_claims:
+                claim.cluster = cluster
+                changed.append(claim)
+    Claim.objects.bulk_update(changed, ["cluster"], batch_size=500)
+    return len(changed)
+
+
+def _regroup_claims(event: Event, free: list[Claim]) -> int:
+    """Regroup every free claim of the event, reusing cluster rows where membership carries over."""
+    from collections import Counter
+
+    from comparer.pipeline.propositions import group_propositions
+
     groups = group_propositions([c.text for c in free], np.stack([unit(c.embedding) for c in free]))
     members: dict[int, list[Claim]] = {}
     for claim, group in zip(free, groups):
