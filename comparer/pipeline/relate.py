@@ -46,6 +46,55 @@ HEDGES = re.compile(r"\b(reportedly|allegedly|claim(?:s|ed)?|according to|could 
                     r"unconfirmed|said to|appears?|if confirmed)\b", re.IGNORECASE)
 
 
+# What two reports say became of one scheduled happening (an exchange, a vote, a meeting). A
+# side that did not show up, a postponement by arrangement and a held meeting are accounts
+# that cannot all be true; the sentence-pair models miss this because the wording differs.
+NO_SHOW, POSTPONED, HELD, NOT_HELD = "no-show", "postponed", "held", "not held"
+_STATUS_PATTERNS = [
+    (NO_SHOW, re.compile(r"\b(?:did not|didn't|failed to|refused to|declined to)\s+(?:show up|turn up|appear|attend|"
+                         r"come|arrive)\b|\bno-show\b|\bstayed away\b|\bboycott(?:ed|s)?\b", re.IGNORECASE)),
+    (NOT_HELD, re.compile(r"\b(?:did not|didn't|has not|hasn't|had not|was not|wasn't|never)\s+"
+                          r"(?:take place|taken place|happen(?:ed)?|go ahead|gone ahead|held)\b", re.IGNORECASE)),
+    (POSTPONED, re.compile(r"\b(?:postponed|postpones?|delayed|rescheduled|put off|pushed back|called off|"
+                           r"cancell?ed)\b", re.IGNORECASE)),
+    (HELD, re.compile(r"\b(?:took place|takes place|went ahead|was held|were held|was completed|were completed|"
+                      r"(?:showed|turned) up|attended|was carried out|were carried out)\b", re.IGNORECASE)),
+]
+_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?)\b[^.;]*$", re.IGNORECASE)
+_COMPATIBLE = {frozenset({NO_SHOW, NOT_HELD}), frozenset({POSTPONED, NOT_HELD})}
+STATUS_SIMILARITY = 0.55
+
+
+def happening_status(text: str) -> str | None:
+    """What the sentence says became of the happening it is about, if it says so plainly.
+
+    "Kyiv denied claims that it had failed to appear" reports an appearance, not a no-show.
+    """
+    found = None
+    for status, pattern in _STATUS_PATTERNS:
+        match = pattern.search(text)
+        if match and (found is None or match.start() < found[1]):
+            found = (status, match.start())
+    if found is None:
+        return None
+    status, start = found
+    if _DENIAL.search(text[:start]):
+        return {NO_SHOW: HELD, NOT_HELD: HELD, POSTPONED: HELD}.get(status)
+    return status
+
+
+def status_conflict(text_a: str, text_b: str, similarity: float) -> dict | None:
+    """Both accounts when two similar sentences give incompatible fates of the same happening."""
+    if similarity < STATUS_SIMILARITY:
+        return None
+    status_a, status_b = happening_status(text_a), happening_status(text_b)
+    if not status_a or not status_b or status_a == status_b or frozenset({status_a, status_b}) in _COMPATIBLE:
+        return None
+    if not (_content(text_a) & _content(text_b)):
+        return None
+    return {"accounts": [status_a, status_b]}
+
+
 @dataclass
 class Judgement:
     label: str
@@ -138,6 +187,13 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
                          mismatch)
     if _plain_negation(claim_a.text, claim_b.text, similarity):
         return Judgement("contradict", min(0.95, similarity), ClaimRelation.Reason.NEGATION)
+    accounts = status_conflict(claim_a.text, claim_b.text, similarity)
+    if accounts:
+        score = min(0.9, 0.3 + similarity)
+        if _speakers_conflict(claim_a, claim_b):
+            return Judgement("contradict", score, ClaimRelation.Reason.ATTRIBUTION_CONFLICT, accounts | {
+                "speakers": [claim_a.speaker_normalized, claim_b.speaker_normalized]})
+        return Judgement("contradict", score, ClaimRelation.Reason.ANTONYM, accounts)
     if proba is not None:
         label = LABELS[int(np.argmax(proba))]
         score = float(proba[LABELS.index(label)])

@@ -154,12 +154,19 @@ class TrainingReport:
 
 
 def score_validation(model: RelationModel, validation: dict[str, list[StancePair]], cache: EncodingCache,
-                     datasets: Datasets, progress: bool) -> dict:
+                     datasets: Datasets, progress: bool, proba_by_source: dict | None = None) -> dict:
+    """Figures on the held-out pairs; ``proba_by_source`` gives precomputed probabilities."""
     figures = {}
     encode = cache.encode
+
+    def probabilities(source: str) -> np.ndarray:
+        if proba_by_source is not None:
+            return proba_by_source[source]
+        return model.predict_proba(validation[source], encode, progress)
+
     if validation["fnc1"]:
         pairs = validation["fnc1"]
-        proba = model.predict_proba(pairs, encode, progress)
+        proba = probabilities("fnc1")
         gold = [fnc1.FROM_APP[p.label] for p in pairs]
         predicted = [fnc1.FROM_APP[label] for label in restricted_argmax(proba, LABELS)]
         score, best = metrics.fnc_score(gold, predicted)
@@ -169,7 +176,7 @@ def score_validation(model: RelationModel, validation: dict[str, list[StancePair
                            "confusion": metrics.confusion(gold, predicted, fnc1.FNC_LABELS)}
     if validation["emergent"]:
         pairs = validation["emergent"]
-        proba = model.predict_proba(pairs, encode, progress)
+        proba = probabilities("emergent")
         predicted = restricted_argmax(proba, ("agree", "contradict", "discusses"))
         held_ids = {p.group for p in pairs}
         rows = [row for row in datasets.emergent_rows if row.claim_id in held_ids]
@@ -182,13 +189,13 @@ def score_validation(model: RelationModel, validation: dict[str, list[StancePair
                                "b3_precision": b3[0], "b3_recall": b3[1], "b3_f1": b3[2]}
     if validation["sick"]:
         pairs = validation["sick"]
-        proba = model.predict_proba(pairs, encode, progress)
+        proba = probabilities("sick")
         predicted = restricted_argmax(proba, ("agree", "contradict", "unrelated"))
         gold = [p.label for p in pairs]
         per_class = metrics.per_class_f1(gold, predicted, ("agree", "contradict", "unrelated"))
         figures["sick"] = {"pairs": len(pairs), "acc": metrics.accuracy(gold, predicted),
                            "contradiction_f1": per_class["contradict"]["f1"]}
-    if validation["curator"]:
+    if validation["curator"] and proba_by_source is None:
         pairs = validation["curator"]
         predicted = restricted_argmax(model.predict_proba(pairs, encode), LABELS)
         figures["curator"] = {"pairs": len(pairs), "acc": metrics.accuracy([p.label for p in pairs], predicted)}
@@ -216,8 +223,31 @@ def describe(figures: dict, heading: str) -> list[str]:
     return lines
 
 
+def fit_cross_encoder(datasets: Datasets, analyzer: Analyzer, cache: EncodingCache, log=print) -> None:
+    """Fine-tune the cross-encoder (``cross_fit.py``) and install its weights and held-out predictions.
+
+    On a GPU this takes about four minutes; on two CPU cores it takes many hours.
+    """
+    import subprocess
+    import sys
+
+    from comparer.relations_model import cross_training
+    from comparer.relations_model.cross_encoder import base_model_path
+
+    train_pairs, validation = split(datasets)
+    work = Path(settings.BASE_DIR) / "var" / "cross_fit"
+    rows = work / "rows.jsonl.gz"
+    counts = cross_training.export_rows([p for p in train_pairs if p.source != "curator"], validation, analyzer,
+                                        cache.encode, rows)
+    log(f"cross-encoder rows: {counts}; fitting (see {work / 'cross_fit.log'})")
+    script = Path(__file__).resolve().parent / "cross_fit.py"
+    subprocess.run([sys.executable, str(script), "--rows", str(rows), "--base", base_model_path(), "--out", str(work)],
+                   check=True)
+    cross_training.install_fit_outputs(work, validation)
+
+
 def train(data_dir: Path | None = None, *, validate: bool = True, output: Path | None = None,
-          limit: int | None = None, progress: bool = False, log=print) -> TrainingReport:
+          limit: int | None = None, progress: bool = False, log=print, cross_encoder: bool = False) -> TrainingReport:
     started = time.monotonic()
     data_dir = Path(data_dir or default_data_dir())
     datasets = load_datasets(data_dir, limit)
@@ -249,15 +279,36 @@ def train(data_dir: Path | None = None, *, validate: bool = True, output: Path |
         rows = [row_of[id(p)] for p in pairs]
         return RelationModel(fit(matrix[rows], [p.label for p in pairs], sample_weights(pairs)), idf)
 
+    if cross_encoder:
+        fit_cross_encoder(datasets, analyzer, cache, log)
+    blend = None
     if validate:
+        from comparer.relations_model import cross_training
+
         train_pairs, validation = split(datasets)
         benchmark_train = [p for p in train_pairs if p.source != "curator"]
         log(f"validation model: {len(benchmark_train)} training pairs; held out "
             f"{ {k: len(v) for k, v in validation.items()} }")
         model = fit_on(benchmark_train)
         model.analyzer = analyzer
-        figures = score_validation(model, validation, cache, datasets, progress)
-        lines += describe(figures, "validation (public data only):")
+        feature_proba = {source: model.predict_proba(pairs, cache.encode, progress)
+                         for source, pairs in validation.items() if pairs and source != "curator"}
+        figures = score_validation(model, validation, cache, datasets, progress, feature_proba)
+        heldout = cross_training.load_heldout(validation)
+        if heldout is None:
+            lines += describe(figures, "validation (public data only), feature model:")
+            lines.append("no cross-encoder held-out predictions for this split and artefact; the model is not "
+                         "blended (run with --cross-encoder to fit one)")
+        else:
+            cross_proba, sha1, fit_settings = heldout
+            lines += describe(figures, "validation (public data only), feature model alone:")
+            lines += describe(score_validation(model, validation, cache, datasets, progress, cross_proba),
+                              f"  cross-encoder alone (validation fit, epoch {fit_settings['best_epoch']}):")
+            blended = cross_training.cross_validated_blend(validation, feature_proba, cross_proba)
+            figures = score_validation(model, validation, cache, datasets, progress, blended)
+            lines += describe(figures, "  blend of both (each held-out group scored by a blend fitted without it, "
+                                       "5-fold):")
+            blend = cross_training.final_blend(validation, feature_proba, cross_proba, sha1)
         if datasets.curator:
             model = fit_on(train_pairs)
             model.analyzer = analyzer
@@ -271,6 +322,7 @@ def train(data_dir: Path | None = None, *, validate: bool = True, output: Path |
     final_pairs = everything
     log(f"final model on {len(final_pairs)} pairs")
     final = fit_on(final_pairs)
+    final.blend = blend
     final.metadata = {
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "counts": counts,
         "validation": _plain(figures), "validation_with_curator": _plain(with_curator),

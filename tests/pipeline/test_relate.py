@@ -45,7 +45,8 @@ def test_model_contradiction_names_the_attribution_conflict():
     verdict = judge(a, b, similarity=0.6, proba=_proba(contradict=0.7, agree=0.2, discusses=0.1))
     assert verdict.label == "contradict" and verdict.reason == "attribution_conflict"
     assert verdict.details["speakers"] == ["Russian officials", "Ukrainian officials"]
-    assert verdict.details["probabilities"]["contradict"] == 0.7
+    # Caught before the model: a no-show and a postponement are incompatible accounts.
+    assert verdict.details["accounts"] == ["no-show", "postponed"]
 
 
 def test_model_unrelated_and_dissimilar_pairs_are_not_stored():
@@ -75,3 +76,28 @@ def test_same_polarity_paraphrases_are_not_contradictions():
     assert verdict.label == "agree" and verdict.details["contradiction_overruled"]
     weak = judge(a, b, similarity=0.6, proba=_proba(contradict=0.45, discusses=0.42, agree=0.13))
     assert weak.label == "discusses"
+
+
+def test_no_show_and_postponement_are_incompatible_accounts():
+    from comparer.pipeline.relate import happening_status, status_conflict
+
+    no_show = ("Ukraine did not show up at the agreed-upon location for the POW and body exchange agreement "
+               "with Russia.")
+    postponed = "Officials said the prisoner and body exchange agreed with Russia has been postponed until next week."
+    assert happening_status(no_show) == "no-show"
+    assert happening_status(postponed) == "postponed"
+    assert status_conflict(no_show, postponed, similarity=0.6) == {"accounts": ["no-show", "postponed"]}
+    verdict = judge(_claim(no_show), _claim(postponed), similarity=0.6, proba=_proba(discusses=0.6, agree=0.4))
+    assert verdict.label == "contradict" and verdict.reason == "antonym"
+    assert verdict.details == {"accounts": ["no-show", "postponed"]}
+
+
+def test_a_denied_no_show_is_an_appearance_and_compatible_accounts_do_not_conflict():
+    from comparer.pipeline.relate import happening_status, status_conflict
+
+    assert happening_status("Kyiv denied Russian claims that it had failed to appear at the agreed location.") == "held"
+    # "did not take place" is what a postponement means: both can be true.
+    assert status_conflict("The exchange did not take place on Saturday.", "The exchange was postponed.", 0.8) is None
+    # Different happenings (no shared content word) are never played against each other.
+    assert status_conflict("Ukraine did not show up.", "The summit was postponed.", 0.8) is None
+    assert status_conflict("Ukraine did not show up at the exchange.", "The exchange was postponed.", 0.4) is None
