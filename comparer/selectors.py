@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 
 from comparer.models import Article, Claim, ClaimRelation, Event, Outlet
 
-ROW_MERGE_MIN_SCORE = 0.6   # a contradiction this confident pulls both claims' clusters into one row
+ROW_MERGE_MIN_SCORE = 0.6   # contradictions this confident can pair two claims' clusters into one row
 ROW_STATUS_ORDER = {"contradict": 0, "agree": 1, "discusses": 2, "related": 3, "single": 4}
 COLUMN_ORDERS = ("first_report", "name", "claims")
 EVENT_ORDERS = ("contested", "newest")
@@ -42,6 +42,16 @@ class OutletColumn:
     articles: list[Article] = field(default_factory=list)
     claim_count: int = 0
     copies_from: list[str] = field(default_factory=list)   # outlets whose articles this one syndicates
+
+
+def _evidence(relation) -> tuple:
+    """What a contradiction's reason line shows: its reason, the two figures, the two words."""
+    details = relation.details or {}
+    a, b = details.get("a"), details.get("b")
+    figures = ((a.get("text", a.get("value")), b.get("text", b.get("value")))
+               if isinstance(a, dict) and isinstance(b, dict) else ())
+    words = details.get("words")
+    return relation.reason, repr(figures), repr(words if isinstance(words, list) else ())
 
 
 @dataclass
@@ -73,10 +83,11 @@ class ComparisonRow:
 
     @property
     def distinct_contradictions(self) -> list[ClaimRelation]:
-        """One contradiction per distinct reason and evidence, most confident first."""
+        """One contradiction per distinct reason and evidence (the figures or words a reader is
+        shown, not the model's probabilities), most confident first."""
         seen, distinct = set(), []
         for relation in self.contradictions:
-            key = (relation.reason, repr(sorted((relation.details or {}).items())))
+            key = _evidence(relation)
             if key not in seen:
                 seen.add(key)
                 distinct.append(relation)
@@ -154,28 +165,23 @@ class EventComparison:
         return sum(1 for row in self.rows if row.status == "contradict")
 
 
-class _UnionFind:
-    """Disjoint sets over row group keys; ``parent`` doubles as the set of known keys."""
+def _pair_groups(evidence: dict[tuple[int, int], list[float]]) -> dict[int, int]:
+    """Which claim group shares its row with which: each group with at most one other, the
+    counterpart it contradicts most strongly that is still free (a greedy maximum-weight matching).
 
-    def __init__(self, ids):
-        self.parent = {i: i for i in ids}
-
-    def __call__(self, x):
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, a, b):
-        ra, rb = self(a), self(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _union_find(ids):
-    groups = _UnionFind(ids)
-    return groups, groups.union
+    ``evidence`` maps a pair of groups (smaller key first) to the scores of the confident
+    contradictions between their claims; a pair's strength is their sum (more claim pairs judged
+    contradictory, by more outlets, is stronger evidence than one confident pair), then its best
+    score. Pairing, not joining connected groups, keeps a row to one proposition and its
+    contradiction: a cluster contradicted by several others no longer pulls all of them, and
+    theirs, into one row. Returns group -> partner, both ways.
+    """
+    strongest = sorted(evidence.items(), key=lambda item: (-sum(item[1]), -max(item[1]), item[0]))
+    partner: dict[int, int] = {}
+    for (group_a, group_b), _ in strongest:
+        if group_a not in partner and group_b not in partner:
+            partner[group_a], partner[group_b] = group_b, group_a
+    return partner
 
 
 def _any_of(model, column: str, ids: list[int]) -> Q:
@@ -253,8 +259,9 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
                      contradictions_only: bool = False) -> EventComparison:
     """The side-by-side matrix: outlet columns (by first report), one row per proposition.
 
-    Rows are claim clusters; a confident contradiction between two clusters merges them into one
-    row so the conflicting claims sit side by side. Contradict rows come first, then agree,
+    Rows are claim clusters; a cluster confidently contradicted by another shares one row with
+    its strongest such counterpart (``_pair_groups``: at most two clusters a row, never a chain),
+    so the conflicting claims sit side by side. Contradict rows come first, then agree,
     discusses, related (several outlets, no judgement) and single-source rows. ``column_order`` is
     ``first_report`` (default), ``name`` or ``claims`` (most claims first).
 
@@ -358,16 +365,16 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
     # Relations summarised per pair of claim groups: the layout needs only which labels link which
     # groups, and how confidently.
     group_pairs: dict[tuple, float] = {}
+    contradictions: dict[tuple[int, int], list[float]] = {}   # confident ones between two groups
     for claim_a_id, claim_b_id, label, score, _ in relation_skeleton:
         group_a, group_b = group_of.get(claim_a_id), group_of.get(claim_b_id)
         if group_a is not None and group_b is not None:
             key = (group_a, group_b, label)
             if score > group_pairs.get(key, -1.0):
                 group_pairs[key] = score
-    find, union = _union_find(set(group_of.values()))
-    for (group_a, group_b, label), top_score in group_pairs.items():
-        if label == ClaimRelation.Label.CONTRADICT and top_score >= ROW_MERGE_MIN_SCORE:
-            union(group_a, group_b)
+            if label == ClaimRelation.Label.CONTRADICT and score >= ROW_MERGE_MIN_SCORE and group_a != group_b:
+                contradictions.setdefault((min(group_a, group_b), max(group_a, group_b)), []).append(score)
+    partner = _pair_groups(contradictions)
 
     # Layout pass on ids: which claims each row holds, the labels judged inside it, its status.
     layout: dict[int, dict] = {}
@@ -378,7 +385,7 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
         group = group_of[claim_id]
         root = row_of_group.get(group)
         if root is None:
-            row_of_group[group] = root = find(group)
+            row_of_group[group] = root = min(group, partner.get(group, group))
         entry = layout.get(root)
         if entry is None:
             layout[root] = entry = {"claims": [], "groups": {}, "labels": set(), "outlets": set(), "sources": set()}
