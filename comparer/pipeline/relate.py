@@ -49,50 +49,58 @@ HEDGES = re.compile(r"\b(reportedly|allegedly|claim(?:s|ed)?|according to|could 
 # What two reports say became of one scheduled happening (an exchange, a vote, a meeting). A
 # side that did not show up, a postponement by arrangement and a held meeting are accounts
 # that cannot all be true; the sentence-pair models miss this because the wording differs.
-NO_SHOW, POSTPONED, HELD, NOT_HELD = "no-show", "postponed", "held", "not held"
+NO_SHOW, APPEARED, POSTPONED, HELD, NOT_HELD = "no-show", "appeared", "postponed", "held", "not held"
 _STATUS_PATTERNS = [
     (NO_SHOW, re.compile(r"\b(?:did not|didn't|failed to|refused to|declined to)\s+(?:show up|turn up|appear|attend|"
                          r"come|arrive)\b|\bno-show\b|\bstayed away\b|\bboycott(?:ed|s)?\b", re.IGNORECASE)),
     (NOT_HELD, re.compile(r"\b(?:did not|didn't|has not|hasn't|had not|was not|wasn't|never)\s+"
                           r"(?:take place|taken place|happen(?:ed)?|go ahead|gone ahead|held)\b", re.IGNORECASE)),
-    (POSTPONED, re.compile(r"\b(?:postponed|postpones?|delayed|rescheduled|put off|pushed back|called off|"
-                           r"cancell?ed)\b", re.IGNORECASE)),
+    # "Delayed" is left out: it says nothing about why, and fits a no-show as well as an arrangement.
+    (POSTPONED, re.compile(r"\b(?:postponed|postpones?|rescheduled|put off|pushed back|called off|cancell?ed)\b",
+                           re.IGNORECASE)),
     (HELD, re.compile(r"\b(?:took place|takes place|went ahead|was held|were held|was completed|were completed|"
                       r"(?:showed|turned) up|attended|was carried out|were carried out)\b", re.IGNORECASE)),
 ]
-_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?)\b[^.;]*$", re.IGNORECASE)
-_COMPATIBLE = {frozenset({NO_SHOW, NOT_HELD}), frozenset({POSTPONED, NOT_HELD})}
+# A denial reaches the account that follows it in the same clause ("denied that it had failed to
+# appear"), not one the speaker then asserts ("... and said the exchange was postponed").
+_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?)\b"
+                     r"(?:(?!\b(?:and|but)\s+(?:said|says|added|insisted|stated)\b)[^.;,])*$", re.IGNORECASE)
+_DENIED = {NO_SHOW: APPEARED, NOT_HELD: HELD, POSTPONED: HELD}
+_CONFLICTS = {frozenset(pair) for pair in ((NO_SHOW, APPEARED), (NO_SHOW, POSTPONED), (NO_SHOW, HELD),
+                                           (POSTPONED, HELD), (NOT_HELD, HELD))}
 STATUS_SIMILARITY = 0.55
 
 
-def happening_status(text: str) -> str | None:
-    """What the sentence says became of the happening it is about, if it says so plainly.
+def happening_statuses(text: str) -> set[str]:
+    """What the sentence says became of the happening it is about, where it says so plainly.
 
     "Kyiv denied claims that it had failed to appear" reports an appearance, not a no-show.
     """
-    found = None
+    found = set()
     for status, pattern in _STATUS_PATTERNS:
-        match = pattern.search(text)
-        if match and (found is None or match.start() < found[1]):
-            found = (status, match.start())
-    if found is None:
-        return None
-    status, start = found
-    if _DENIAL.search(text[:start]):
-        return {NO_SHOW: HELD, NOT_HELD: HELD, POSTPONED: HELD}.get(status)
-    return status
+        for match in pattern.finditer(text):
+            if status == HELD and re.search(r"\b(?:not|n't|never)\s+$", text[:match.start()]):
+                continue
+            found.add(_DENIED.get(status) if _DENIAL.search(text[:match.start()]) else status)
+    found.discard(None)
+    return found
 
 
 def status_conflict(text_a: str, text_b: str, similarity: float) -> dict | None:
-    """Both accounts when two similar sentences give incompatible fates of the same happening."""
+    """Both accounts when two similar sentences give incompatible fates of the same happening.
+
+    An account both sentences give (both say "postponed") means they do not conflict, whatever
+    else either adds.
+    """
     if similarity < STATUS_SIMILARITY:
         return None
-    status_a, status_b = happening_status(text_a), happening_status(text_b)
-    if not status_a or not status_b or status_a == status_b or frozenset({status_a, status_b}) in _COMPATIBLE:
+    statuses_a, statuses_b = happening_statuses(text_a), happening_statuses(text_b)
+    if not statuses_a or not statuses_b or statuses_a & statuses_b:
         return None
-    if not (_content(text_a) & _content(text_b)):
+    conflicting = sorted((a, b) for a in statuses_a for b in statuses_b if frozenset((a, b)) in _CONFLICTS)
+    if not conflicting or not (_content(text_a) & _content(text_b)):
         return None
-    return {"accounts": [status_a, status_b]}
+    return {"accounts": list(conflicting[0])}
 
 
 @dataclass

@@ -79,13 +79,13 @@ def test_same_polarity_paraphrases_are_not_contradictions():
 
 
 def test_no_show_and_postponement_are_incompatible_accounts():
-    from comparer.pipeline.relate import happening_status, status_conflict
+    from comparer.pipeline.relate import happening_statuses, status_conflict
 
     no_show = ("Ukraine did not show up at the agreed-upon location for the POW and body exchange agreement "
                "with Russia.")
     postponed = "Officials said the prisoner and body exchange agreed with Russia has been postponed until next week."
-    assert happening_status(no_show) == "no-show"
-    assert happening_status(postponed) == "postponed"
+    assert happening_statuses(no_show) == {"no-show"}
+    assert happening_statuses(postponed) == {"postponed"}
     assert status_conflict(no_show, postponed, similarity=0.6) == {"accounts": ["no-show", "postponed"]}
     verdict = judge(_claim(no_show), _claim(postponed), similarity=0.6, proba=_proba(discusses=0.6, agree=0.4))
     assert verdict.label == "contradict" and verdict.reason == "antonym"
@@ -93,9 +93,18 @@ def test_no_show_and_postponement_are_incompatible_accounts():
 
 
 def test_a_denied_no_show_is_an_appearance_and_compatible_accounts_do_not_conflict():
-    from comparer.pipeline.relate import happening_status, status_conflict
+    from comparer.pipeline.relate import happening_statuses, status_conflict
 
-    assert happening_status("Kyiv denied Russian claims that it had failed to appear at the agreed location.") == "held"
+    denial = "Kyiv denied Russian claims that it had failed to appear at the agreed location."
+    assert happening_statuses(denial) == {"appeared"}
+    assert status_conflict("Ukraine did not show up at the agreed location.", denial, 0.6) == {
+        "accounts": ["no-show", "appeared"]}
+    # Both say "postponed"; that one also denies a no-show does not set them against each other.
+    assert status_conflict("Kyiv says the exchange was postponed until next week.",
+                           "Officials denied that Kyiv had failed to appear and said the exchange was postponed.",
+                           0.8) is None
+    assert status_conflict("Ukraine did not show up for the exchange.", "Sides trade accusations over delayed exchange.",
+                           0.8) is None
     # "did not take place" is what a postponement means: both can be true.
     assert status_conflict("The exchange did not take place on Saturday.", "The exchange was postponed.", 0.8) is None
     # Different happenings (no shared content word) are never played against each other.
