@@ -124,6 +124,9 @@ COMPARER = {
     "MAX_ARTICLE_BYTES": env.int("COMPARER_MAX_ARTICLE_BYTES", default=5 * 1024 * 1024),
     "EMBEDDING_DIM": 384,
     "EMBED_BATCH_SIZE": env.int("COMPARER_EMBED_BATCH_SIZE", default=64),
+    # The fine-tuned cross-encoder refines relation labels (more accurate, slower); off = the
+    # feature model alone, for throughput.
+    "CROSS_ENCODER": env.bool("COMPARER_CROSS_ENCODER", default=True),
 }
 
 LOGGING = {

@@ -40,7 +40,7 @@ class RelationModel:
 
     def cross_encoder(self):
         """The fine-tuned cross-encoder this model was blended with, or ``None``."""
-        if not self.blend:
+        if not self.blend or not cross_encoder_enabled():
             return None
         from comparer.relations_model.cross_encoder import artifact_sha1, load_cross_encoder
 
@@ -105,6 +105,12 @@ class RelationModel:
         proba = (proba[0::2] + proba[1::2]) / 2
         # The cross-encoder reads one order: it was trained on sentence pairs in both orders.
         return self.refine(proba, list(zip(texts_a, texts_b)), [False] * len(proba))
+
+
+def cross_encoder_enabled() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "COMPARER", {}).get("CROSS_ENCODER", True)) if settings.configured else True
 
 
 def featurize(analyzer: Analyzer, pairs: Sequence[StancePair], encode: Encoder, progress: bool = False,

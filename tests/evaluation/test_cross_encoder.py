@@ -78,3 +78,11 @@ def test_cross_fit_trains_and_scores_held_out_rows(tmp_path):
     assert json.loads((out / "cross_fit.json").read_text())["best_epoch"] == 1
     rebuilt = cross_encoder.build(out / "cross_encoder.safetensors", quantize=False)
     assert rebuilt.predict_proba([("a", "b")]).shape == (1, 4)
+
+
+def test_cross_encoder_can_be_switched_off_for_throughput(settings):
+    settings.COMPARER = dict(settings.COMPARER, CROSS_ENCODER=False)
+    model = load_model()
+    proba = np.array([[0.3, 0.3, 0.3, 0.1]])
+    assert model.cross_encoder() is None
+    assert np.array_equal(model.refine(proba, [("A man sings.", "A man does not sing.")], [False]), proba)
