@@ -5,18 +5,14 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import QuerySet
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
-from pgvector import Vector
-from psycopg.adapt import Dumper
-from psycopg.pq import Format
 
 from comparer.models import Article, Claim, Event, Outlet
+from comparer.pipeline.embed import BinaryVector, server_bound_cursor
 
 MODES = ("keyword", "semantic")
 
@@ -161,39 +157,16 @@ def _nearest(vector, limit: int, where: list[str], params: list, by_article: boo
     cannot serve), so users still see the neighbours that exist. On a healthy table without a
     narrow filter the first query already returns ``limit`` rows.
     """
-    rows = _run(_nearest_sql(tuple(where), by_article, False, limit), [_BinaryVector(vector), *params])
+    rows = _run(_nearest_sql(tuple(where), by_article, False, limit), [BinaryVector(vector), *params])
     if len(rows) < limit:
-        rows = _run(_nearest_sql(tuple(where), by_article, True, limit), [_BinaryVector(vector), *params])
+        rows = _run(_nearest_sql(tuple(where), by_article, True, limit), [BinaryVector(vector), *params])
     return _instances(rows)
 
 
-class _BinaryVector:
-    """A query vector to send in pgvector's binary format (the SQL casts the parameter to vector)."""
-    __slots__ = ("vector",)
-
-    def __init__(self, vector):
-        self.vector = vector
-
-
-class _BinaryVectorDumper(Dumper):
-    format = Format.BINARY
-    oid = 0  # unknown: the server takes the type from the ``%s::vector`` cast
-
-    def dump(self, obj: _BinaryVector) -> bytes:
-        return Vector(np.asarray(obj.vector, dtype=np.float32)).to_binary()
-
-
 def _run(sql: str, params: list) -> list[tuple]:
-    """Run ``sql`` with server-side parameter binding on Django's connection (same transaction;
-    logged and counted like every other query)."""
-    connection.ensure_connection()
-    cursor = ServerBindingCursor(connection.connection)
-    cursor.adapters.register_dumper(_BinaryVector, _BinaryVectorDumper)
-    connection.validate_thread_sharing()
-    wrapped = connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
-    with wrapped:
-        wrapped.execute(sql, params)
-        return wrapped.fetchall()
+    with server_bound_cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _builder(model, alias: str):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from celery import shared_task
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger("comparer.tasks")
 
@@ -45,33 +45,18 @@ def analysis_lock():
             cursor.execute("SELECT pg_advisory_unlock(%s)", [ANALYSIS_LOCK_KEY])
 
 
-def _prepare_claims(articles, batch: int = 512) -> None:
-    """Claims and embeddings for the articles, outside the clustering lock.
+def _prepare_claims(articles) -> None:
+    """Claims and embeddings for the articles, outside the clustering lock: the same
+    ``run.prepare_claims`` that ``run.analyze`` starts with (sentences of all the articles
+    encoded in one batch, each claim written once with its vector), so that several workers
+    encode in parallel and the locked step finds everything stored."""
+    from comparer.pipeline.run import prepare_claims
 
-    Sentences of many articles are encoded together: the encoder is several times faster on
-    full batches than on one article's twenty sentences.
-    """
-    from comparer.pipeline import embed
-    from comparer.pipeline.run import extract_article_claims
-
-    claims = []
-    for article in articles:
-        try:
-            with transaction.atomic():
-                claims.extend(extract_article_claims(article))
-        except IntegrityError:
-            # Another worker created this article's claims first; the locked step uses theirs.
-            logger.info("claims of article %s were prepared concurrently", article.id)
-        except Exception:  # noqa: BLE001 - run.analyze retries this article and records its error on it
-            logger.warning("could not prepare claims of article %s; analysis will retry it", article.id,
-                           exc_info=True)
-    for start in range(0, len(claims), batch):
-        try:
-            with transaction.atomic():
-                embed.embed_claims(claims[start:start + batch])
-        except Exception:  # noqa: BLE001 - same: run.analyze embeds what is still missing, per article
-            logger.warning("could not pre-encode %s claims; analysis will encode them", len(claims[start:start + batch]),
-                           exc_info=True)
+    try:
+        prepare_claims(articles)
+    except Exception:  # noqa: BLE001 - run.analyze retries each article and records its error on it
+        logger.warning("could not prepare the claims of %s articles; analysis will retry them", len(articles),
+                       exc_info=True)
 
 
 @task()

@@ -20,6 +20,10 @@ from comparer.pipeline import cluster, embed, relate
 
 logger = logging.getLogger("comparer.pipeline")
 
+# Articles whose claims are extracted, encoded and stored together: large enough for full encoder
+# batches, small enough to bound memory (~20 sentences an article, 384 floats a sentence).
+PREPARE_CHUNK = 200
+
 
 @dataclass
 class AnalysisReport:
@@ -36,18 +40,75 @@ class AnalysisReport:
 
 
 def extract_article_claims(article: Article) -> list[Claim]:
-    """Create the article's claims if it has none yet (claims are derived from immutable text)."""
+    """The article's claims: those stored, or, when it has none yet, new unsaved rows from its
+    text (claims are derived from immutable text). ``prepare_claims`` stores new rows."""
     existing = list(article.claims.all())
     if existing:
         return existing
     drafts = claims_stage.extract_claims(title=article.title, text=article.text, standfirst=article.standfirst,
                                          published_at=article.published_at)
-    rows = [Claim(article=article, position=d.position, char_start=d.char_start, char_end=d.char_end,
+    return [Claim(article=article, position=d.position, char_start=d.char_start, char_end=d.char_end,
                   text=d.text, text_hash=d.text_hash, is_headline=d.is_headline, is_checkworthy=d.is_checkworthy,
                   speaker=d.speaker[:300], speaker_normalized=d.speaker_normalized[:300], channel=d.channel[:300],
                   channel_normalized=d.channel_normalized[:300], is_quote=d.is_quote, numbers=d.numbers,
                   dates=d.dates, places=d.places) for d in drafts]
-    return Claim.objects.bulk_create(rows)
+
+
+def prepare_claims(articles: list[Article], report: AnalysisReport | None = None, *, progress: bool = False,
+                   skip_failures: bool = True) -> dict[int, list[Claim]]:
+    """Every article's claims, stored with their vectors, by article id.
+
+    Extracts the claims of all ``articles``, encodes every sentence the embedding caches do not
+    know in one batched call, then writes each new claim once, with its vector, in one INSERT
+    for the whole batch. (Writing claims first and their vectors after cost a second write of
+    every row; encoding article by article gave the encoder batches of ~20 sentences.)
+    An article whose extraction fails is left out and logged (``skip_failures``) or raises.
+    Safe to run concurrently: when another worker stored an article's claims first, its rows
+    are kept and returned.
+    """
+    from django.db import IntegrityError
+    from django.db.models import prefetch_related_objects
+
+    report = report if report is not None else AnalysisReport()
+    prefetch_related_objects(articles, "claims")  # one query for the claims already stored
+    prepared: dict[int, list[Claim]] = {}
+    for article in articles:
+        try:
+            prepared[article.id] = extract_article_claims(article)
+        except Exception:
+            if not skip_failures:
+                raise
+            logger.warning("claim extraction failed for article %s; retried in the main loop", article.id,
+                           exc_info=True)
+        finally:
+            getattr(article, "_prefetched_objects_cache", {}).pop("claims", None)
+    claims = [claim for article_claims in prepared.values() for claim in article_claims]
+    stored_without_vector = [claim for claim in claims if claim.pk is not None and claim.embedding is None]
+    new = [claim for claim in claims if claim.pk is None]
+    try:
+        with transaction.atomic():
+            report.encoded += embed.fill_embeddings(claims, progress=progress)
+            if stored_without_vector:
+                Claim.objects.bulk_update(stored_without_vector, ["embedding"], batch_size=500)
+            embed.insert_rows(new)
+        report.claims += len(new)
+    except IntegrityError:
+        # Another worker stored some of these articles' claims first: article by article, keep theirs.
+        for claim in new:
+            claim.pk, claim._state.adding = None, True
+        for article_id, article_claims in prepared.items():
+            fresh = [claim for claim in article_claims if claim.pk is None]
+            if not fresh:
+                continue
+            try:
+                with transaction.atomic():
+                    embed.fill_embeddings(fresh)
+                    embed.insert_rows(fresh)
+                report.claims += len(fresh)
+            except IntegrityError:
+                logger.info("claims of article %s were stored concurrently", article_id)
+                prepared[article_id] = list(Claim.objects.filter(article_id=article_id))
+    return prepared
 
 
 def reset_machine_decisions() -> None:
@@ -59,26 +120,6 @@ def reset_machine_decisions() -> None:
     Article.objects.filter(event_locked=False).update(event=None)
     Article.objects.filter(syndication_locked=False).update(syndicated_copy_of=None)
     Article.objects.update(analysis_status=Article.AnalysisStatus.PENDING)
-
-
-def _prepare_claims(batch: list[Article], report: AnalysisReport) -> dict[int, list[Claim]]:
-    """Extract every article's claims, then encode all their new sentences in one batch.
-
-    One large encoder call sorts sentences by length and pads little; encoding article by
-    article measured about half the encoder's throughput. An article whose extraction fails
-    is left out here and fails (and is marked) in the per-article loop.
-    """
-    prepared: dict[int, list[Claim]] = {}
-    for article in batch:
-        try:
-            with transaction.atomic():
-                before = article.claims.count()
-                prepared[article.id] = extract_article_claims(article)
-                report.claims += len(prepared[article.id]) - before
-        except Exception:  # reported by the per-article loop, which retries and marks the article
-            logger.warning("claim extraction failed for article %s; retried in the main loop", article.id)
-    report.encoded += embed.prefetch([claim for claims in prepared.values() for claim in claims])
-    return prepared
 
 
 def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, progress: bool = False) -> AnalysisReport:
@@ -95,16 +136,19 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
 
         iterator = tqdm(batch, desc="analyse", unit="article")
     touched: dict[int, set[int]] = {}
-    prepared = _prepare_claims(batch, report)
-    for article in iterator:
+    prepared: dict[int, list[Claim]] = {}
+    for index, article in enumerate(iterator):
+        if index % PREPARE_CHUNK == 0:  # claims and vectors for the next chunk of articles at once
+            try:
+                prepared = prepare_claims(batch[index:index + PREPARE_CHUNK], report, progress=progress)
+            except Exception:  # each article of the chunk is retried alone below, and its error recorded
+                logger.exception("preparing claims for %s articles failed", len(batch[index:index + PREPARE_CHUNK]))
+                prepared = {}
         try:
             with transaction.atomic():
                 article_claims = prepared.get(article.id)
-                if article_claims is None:
-                    before = article.claims.count()
-                    article_claims = extract_article_claims(article)
-                    report.claims += len(article_claims) - before
-                report.encoded += embed.embed_claims(article_claims)
+                if article_claims is None:  # extraction failed above: retry, and record the error
+                    article_claims = prepare_claims([article], report, skip_failures=False)[article.id]
                 event = cluster.assign_event(article, article_claims)
                 Claim.objects.filter(article=article).exclude(event=event).update(event=event)
                 touched.setdefault(event.id, set()).update(c.id for c in article_claims)

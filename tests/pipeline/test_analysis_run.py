@@ -41,3 +41,105 @@ def test_full_rerun_finds_syndicated_copies_again_inside_a_pinned_event(demo_cor
     copy.refresh_from_db()
     assert copy.event_id == event_id
     assert copy.syndicated_copy_of_id == original_id
+
+
+DEMO = ["01_exchange-postponed-kyiv.json", "02_exchange-no-show-moscow.json", "05_massive-strike-moscow.json"]
+
+
+def _ingest(*names):
+    from comparer.pipeline.ingest import ingest_paths
+    from tests.conftest import FIXTURES
+
+    report = ingest_paths([FIXTURES / "demo" / name for name in names])
+    assert not report.errors, report.errors
+    return report.created
+
+
+@pytest.mark.django_db
+def test_analysis_writes_each_claim_once_with_its_vector_and_encodes_the_batch_in_one_call(monkeypatch):
+    import numpy as np
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comparer.models import EmbeddingCache
+    from comparer.pipeline import embed
+
+    embed._memory.clear()
+    calls = []
+    real_encode = embed.encode
+    monkeypatch.setattr(embed, "encode", lambda texts, **kw: calls.append(list(texts)) or real_encode(texts, **kw))
+    articles = _ingest(*DEMO)
+    with CaptureQueriesContext(connection) as queries:
+        report = analyze(articles)
+    assert report.failed == 0 and report.articles == len(DEMO)
+    claims = list(Claim.objects.filter(article__in=articles))
+    assert len(claims) == report.claims > 0
+    # One encoder call for all the articles' sentences, each distinct sentence once.
+    assert len(calls) == 1 and sorted(calls[0]) == sorted({c.text for c in claims})
+    assert report.encoded == len(calls[0])
+    # Each claim is inserted with its vector; nothing writes claim vectors a second time.
+    sql = [q["sql"] for q in queries.captured_queries]
+    claim_inserts = [s for s in sql if s.startswith('INSERT INTO "comparer_claim"')]
+    assert len(claim_inserts) == 1 and '"embedding"' in claim_inserts[0]
+    assert not [s for s in sql if s.startswith('UPDATE "comparer_claim"') and "embedding" in s]
+    # The vectors are the encoder's, unchanged by the binary transfer, and cached by text hash.
+    texts = [c.text for c in claims]
+    assert np.allclose(np.array([c.embedding for c in claims]), real_encode(texts), atol=1e-5)
+    assert set(EmbeddingCache.objects.values_list("text_hash", flat=True)) >= {c.text_hash for c in claims}
+
+
+@pytest.mark.django_db
+def test_sentences_already_cached_are_not_encoded_again(monkeypatch):
+    from comparer.pipeline import embed
+
+    analyze(_ingest(DEMO[0]))
+    embed._memory.clear()  # a new process: only the database cache is left
+    monkeypatch.setattr(embed, "encode", lambda texts, **kw: pytest.fail(f"encoded {len(texts)} cached sentences"))
+    Claim.objects.all().delete()
+    Article.objects.update(analysis_status="pending")
+    report = analyze()
+    assert report.failed == 0 and report.claims > 0 and report.encoded == 0
+    assert not Claim.objects.filter(embedding__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_claims_stored_concurrently_by_another_worker_are_kept(monkeypatch):
+    """Two workers prepare the same article: the one that stores second keeps the first one's rows."""
+    from comparer.pipeline import run
+
+    first, second = _ingest(DEMO[0], DEMO[1])
+    real = run.extract_article_claims
+    theirs = []
+
+    def another_worker_stores_first(article):
+        if article.id == second.id and not theirs:  # after our extraction of ``first``, before our INSERT
+            stored = run.prepare_claims([Article.objects.get(id=first.id)])[first.id]
+            theirs.extend(c.id for c in stored)
+        return real(article)
+
+    monkeypatch.setattr(run, "extract_article_claims", another_worker_stores_first)
+    prepared = run.prepare_claims([first, second])
+    assert theirs and [c.id for c in prepared[first.id]] == theirs
+    assert sorted(Claim.objects.filter(article=first).values_list("id", flat=True)) == sorted(theirs)
+    assert len(prepared[second.id]) == Claim.objects.filter(article=second).count() > 0
+    assert all(c.pk and c.embedding is not None for c in prepared[second.id])
+
+
+@pytest.mark.django_db
+def test_an_article_whose_claims_fail_to_extract_is_marked_and_the_rest_analysed(monkeypatch):
+    from comparer.pipeline import run
+
+    bad, good = _ingest(DEMO[0], DEMO[1])
+    real = run.extract_article_claims
+
+    def broken_for_one(article):
+        if article.id == bad.id:
+            raise ValueError("unparseable article")
+        return real(article)
+
+    monkeypatch.setattr(run, "extract_article_claims", broken_for_one)
+    report = analyze([bad, good])
+    assert report.failed == 1 and report.articles == 1
+    bad.refresh_from_db()
+    assert bad.analysis_status == "failed" and "unparseable article" in bad.analysis_error
+    assert Claim.objects.filter(article=good, embedding__isnull=False).exists()
