@@ -140,19 +140,59 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(client: Client, url: str, runs: int, cached: bool) -> tuple[list[float], int, int]:
+class Cpu:
+    """CPU seconds spent by this process (the web side) and by the database backend serving it,
+    per request: unlike wall time, hardly changed by other work on a shared machine. The backend's
+    figure comes from /proc (embedded or local server only) in clock ticks (10 ms), so only its
+    mean over many requests is meaningful."""
+
+    def __init__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            self.stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+        self.tick = os.sysconf("SC_CLK_TCK")
+        self.web, self.database = [], []
+
+    def backend(self) -> float | None:
+        try:
+            fields = self.stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / self.tick   # utime + stime
+
+    def __enter__(self):
+        self.started = time.process_time(), self.backend()
+        return self
+
+    def __exit__(self, *exc):
+        web, database = time.process_time(), self.backend()
+        self.web.append(web - self.started[0])
+        if database is not None and self.started[1] is not None:
+            self.database.append(database - self.started[1])
+
+    def summary(self) -> str:
+        web = statistics.fmean(self.web) * 1000
+        if not self.database:
+            return f"CPU per request: web {web:.1f} ms"
+        database = statistics.fmean(self.database) * 1000
+        return f"CPU per request: web {web:.1f} ms + database {database:.1f} ms = {web + database:.1f} ms"
+
+
+def measure(client: Client, url: str, runs: int, cached: bool) -> tuple[list[float], int, int, Cpu]:
     """Server time of ``runs`` requests on one path: ``cached`` repeats the request for the unchanged
     event; otherwise the page cache is emptied before each request (not timed)."""
     page_cache = caches[CACHE_ALIAS]
     client.get(url)  # warm: template compilation, first-query plans, and the cached path's entry
     expected = "hit" if cached else "miss"
+    cpu = Cpu()
 
     def one():
         if not cached:
             page_cache.clear()
-        started = time.perf_counter()
-        response = client.get(url)
-        elapsed = (time.perf_counter() - started) * 1000
+        with cpu:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, response.status_code
         assert response["X-Comparer-Page-Cache"] == expected, (url, response["X-Comparer-Page-Cache"])
         return elapsed, response
@@ -162,7 +202,7 @@ def measure(client: Client, url: str, runs: int, cached: bool) -> tuple[list[flo
         page_cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = one()[1]
-    return timings, len(queries), len(response.content)
+    return timings, len(queries), len(response.content), cpu
 
 
 def load() -> str:
@@ -202,12 +242,13 @@ def run(args) -> None:
             results = {}
             for name, suffix in (("full page", ""), ("only disagreements", "?only=disagreements")):
                 for path in ("uncached", "cached"):
-                    timings, queries, size = measure(client, f"/events/{event.id}/{suffix}", args.runs,
-                                                     cached=path == "cached")
+                    timings, queries, size, cpu = measure(client, f"/events/{event.id}/{suffix}", args.runs,
+                                                          cached=path == "cached")
                     results[name, path] = timings
                     print(f"{name:>18}, {path:>8}: p50 {statistics.median(timings):7.1f} ms  "
                           f"p95 {percentile(timings, 0.95):7.1f} ms  min {min(timings):7.1f} ms  queries {queries}  "
                           f"html {size / 1024:.0f} KiB  ({args.runs} runs; {load()})")
+                    print(f"{'':>30}{cpu.summary()}")
             cached, uncached = results["full page", "cached"], results["full page", "uncached"]
             summary = (f"SUMMARY event page {args.outlets} outlets x {args.claims} claims, server time: cached "
                        f"p50 {statistics.median(cached):.1f} ms, p95 {percentile(cached, 0.95):.1f} ms; uncached "

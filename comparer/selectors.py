@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
 from datetime import date, datetime
 from datetime import timezone as dt_timezone
+from itertools import groupby
+from operator import itemgetter
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Max, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -184,20 +183,8 @@ def _pair_groups(evidence: dict[tuple[int, int], list[float]]) -> dict[int, int]
     return partner
 
 
-def _any_of(model, column: str, ids: list[int]) -> Q:
-    """``column = ANY(array)``: one bound parameter however many ids, where ``__in`` would bind
-    (and the driver parse) one placeholder per id."""
-    sql = f'"{model._meta.db_table}"."{column}" = ANY(%s)'
-    return Q(RawSQL(sql, (list(ids),), output_field=BooleanField()))
-
-
-def _fetch_tuples(queryset) -> list[tuple]:
-    """Rows of a ``values_list`` queryset as the driver returns them, skipping per-row ORM work."""
-    sql, params = queryset.query.sql_with_params()
-    return _fetch_sql(sql, params)
-
-
 def _fetch_sql(sql: str, params) -> list[tuple]:
+    """Rows as the driver returns them: plain tuples, no per-row ORM work."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -268,7 +268,7 @@ INSTALLED_APPS += ["comparer.web.apps.WebConfig"]
 # (comparer/web/page_cache.py), so an entry is never served once the data has changed. Default:
 # files under var/cache/event-pages, shared by every process on this machine; any Django cache URL
 # works (dbcache://comparer_page_cache after `manage.py createcachetable`, locmemcache://,
-# dummycache:// to turn it off, redis://...). Entries are ~50-100 KB (compressed) each.
+# dummycache:// to turn it off, redis://...). A 500 KB page is ~25 KB stored (zlib).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},   # Django's default, unchanged
     "comparison": env.cache_url("COMPARER_PAGE_CACHE_URL",

@@ -38,12 +38,12 @@ class EventPage:
     """What the event page shows that depends only on the event's data and the page's options."""
     event_id: int
     title: str
-    outlets: list[tuple[str, str]]   # (slug, name) of the columns, for the "compare two outlets" form
     row_count: int                   # rows after "only disagreements"
     total_rows: int                  # rows before it
     row_page: dict                   # number, count, first, last, previous, next
     head_html: str                   # title, figures, summary, timeline (safe HTML)
     table_html: str                  # the comparison table (safe HTML)
+    compare_html: str                # the "compare two outlets" form (safe HTML)
 
 
 @cache

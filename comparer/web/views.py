@@ -87,13 +87,13 @@ def _event_page(event_id: int, *, only: bool, order: str, number: int):
     context = {"comparison": comparison, "timeline": event_timeline(comparison)}
     page = page_cache.EventPage(
         event_id=comparison.event.id, title=comparison.event.title,
-        outlets=[(column.outlet.slug, column.outlet.name) for column in comparison.outlets],
         row_count=comparison.row_count, total_rows=comparison.total_rows,
         row_page={"number": number, "count": pages, "first": comparison.row_offset + 1,
                   "last": comparison.row_offset + len(comparison.rows),
                   "previous": number - 1 if number > 1 else None, "next": number + 1 if number < pages else None},
         head_html=render_to_string("events/_detail_head.html", context),
-        table_html=render_to_string("events/_comparison_table.html", context))
+        table_html=render_to_string("events/_comparison_table.html", context),
+        compare_html=render_to_string("events/_detail_compare.html", context))
     return comparison, page
 
 
