@@ -121,17 +121,19 @@ def candidate_pairs(vectors: np.ndarray, words: sparse.csr_matrix | None, thresh
     """Every pair with ``w * cosine + (1 - w) * word cosine >= threshold``, a block of rows at a time."""
     n = len(vectors)
     lefts, rights, sims, lexes = [], [], [], []
-    columns = words.T.tocsc() if words is not None and embedding_weight < 1 else None
+    blend = words is not None and embedding_weight < 1
+    columns = words.T.tocsc() if blend else None
+    scaled = vectors * np.float32(embedding_weight) if embedding_weight != 1 else vectors
     for start in range(0, n, block):
         stop = min(n, start + block)
         # Upper triangle only: row block against itself and everything after it.
-        scores = vectors[start:stop] @ vectors[start:].T
-        if embedding_weight != 1:
-            scores *= embedding_weight
+        scores = scaled[start:stop] @ vectors[start:].T
         lexical = None
-        if columns is not None:
-            lexical = (words[start:stop] @ columns[:, start:]).tocoo()
-            scores[lexical.row, lexical.col] += (1 - embedding_weight) * lexical.data
+        if blend:
+            product = words[start:stop] @ columns[:, start:]
+            product.data *= np.float32(1 - embedding_weight)
+            lexical = product.toarray()
+            scores += lexical
         flat = np.flatnonzero(scores >= threshold)
         rows, cols = np.divmod(flat, scores.shape[1])
         keep = cols > rows
@@ -139,10 +141,8 @@ def candidate_pairs(vectors: np.ndarray, words: sparse.csr_matrix | None, thresh
         lefts.append(rows + start)
         rights.append(cols + start)
         sims.append(scores[rows, cols])
-        if lexical is not None and len(rows):
-            # The word part of each kept pair: what the embedding part does not explain.
-            cosine = np.einsum("ij,ij->i", vectors[rows + start], vectors[cols + start])
-            lexes.append(np.clip((sims[-1] - embedding_weight * cosine) / (1 - embedding_weight), 0.0, None))
+        if lexical is not None:
+            lexes.append(lexical[rows, cols] / np.float32(1 - embedding_weight))
         else:
             lexes.append(np.zeros(len(rows), dtype=np.float32))
     join = (lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
@@ -159,11 +159,13 @@ def average_linkage(vectors: np.ndarray, pairs: CandidatePairs, threshold: float
     over the candidate pairs between them (added up as groups merge). ``counts`` gives each row a
     multiplicity (identical sentences collapsed into one row).
 
-    Each group keeps one heap entry: its best neighbour and their mean. Average linkage is
-    reducible (the mean towards a merged group is never above the better of the two means it
-    replaces), so an entry whose neighbour has since merged is an upper bound: when it comes up,
-    the group's best neighbour is recomputed and pushed again. A valid entry on top is therefore
-    the best pair overall, and merging it reproduces the order of the textbook algorithm.
+    Each group keeps one heap entry: its best neighbour and their mean. The mean towards a merged
+    group is a weighted average of the two means it replaces (average linkage is reducible), so
+    an entry whose neighbour has merged since is an upper bound: when it comes up, the mean towards
+    the neighbour's new group is computed, and if it still beats the group's runner-up (a bound on
+    all its other neighbours) it is pushed back; otherwise all neighbours are looked at again. A
+    valid entry on top is therefore the best pair overall, and merging it reproduces the order of
+    the textbook algorithm (scipy's and scikit-learn's results, ties aside).
     """
     n = len(vectors)
     labels = np.arange(n)
@@ -199,16 +201,18 @@ def average_linkage(vectors: np.ndarray, pairs: CandidatePairs, threshold: float
         return found
 
     def regroup(slot: int, cols: np.ndarray, lex: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        cols = owner[cols]
-        outside = cols != slot
-        cols, lex = cols[outside], lex[outside]
-        slots, inverse = np.unique(cols, return_inverse=True)
-        if len(slots) < len(cols):
-            lex = np.bincount(inverse, weights=lex, minlength=len(slots))
-        else:
-            lex = lex[np.argsort(cols, kind="stable")]
-        neighbours[slot] = slots, lex
-        return slots, lex
+        keyed = owner[cols]
+        outside = keyed != slot
+        keyed, lex = keyed[outside], lex[outside]
+        order = keyed.argsort()
+        keyed, lex = keyed[order], lex[order]
+        if len(keyed) > 1:
+            step = keyed[1:] != keyed[:-1]
+            if not step.all():
+                starts = np.flatnonzero(np.concatenate(([True], step)))
+                keyed, lex = keyed[starts], np.add.reduceat(lex, starts)
+        neighbours[slot] = keyed, lex
+        return keyed, lex
 
     def push_best(slot: int, slots: np.ndarray, lex_sum: np.ndarray) -> None:
         if not len(slots):
@@ -216,12 +220,17 @@ def average_linkage(vectors: np.ndarray, pairs: CandidatePairs, threshold: float
         mean = (w * (sums[slots] @ sums[slot]) + (1 - w) * lex_sum) / (size[slots] * size[slot])
         best = int(np.argmax(mean))
         if mean[best] >= threshold:
+            runner_up[slot] = np.partition(mean, -2)[-2] if len(mean) > 1 else -np.inf
             heapq.heappush(heap, (-float(mean[best]), slot, int(version[slot]), int(slots[best]),
                                   int(version[slots[best]])))
 
-    # Each row's best neighbour is the first of its CSR row (sorted by similarity, descending).
+    # Each row's best neighbour is the first of its CSR row (sorted by similarity, descending);
+    # ``runner_up`` is the best of the others: an upper bound on them until the row's group changes.
     has = np.flatnonzero(np.diff(graph_ptr))
     firsts = graph_ptr[has]
+    runner_up = np.full(n, -np.inf)
+    second = np.diff(graph_ptr)[has] > 1
+    runner_up[has[second]] = graph_sim[firsts[second] + 1]
     heap = [(-float(value), int(row), 0, int(col), 0)
             for value, row, col in zip(graph_sim[firsts], has, graph_cols[firsts])]
     heapq.heapify(heap)
@@ -230,7 +239,18 @@ def average_linkage(vectors: np.ndarray, pairs: CandidatePairs, threshold: float
         if not alive[a] or version[a] != seen_a:
             continue                      # a has merged since; its group has its own entry
         if not alive[b] or version[b] != seen_b:
-            push_best(a, *regroup(a, *raw(a)))   # b has merged since: find a's best again
+            # b's group has changed. Every other neighbour's mean is at most runner_up[a] (means
+            # towards merged groups are weighted averages), so if the mean towards b's new group
+            # still beats it, that is a's best; otherwise look at all of a's neighbours again.
+            cols, lex = raw(a)
+            target = owner[b]
+            keyed = owner[cols]
+            mean = ((w * (sums[target] @ sums[a]) + (1 - w) * lex[keyed == target].sum())
+                    / (size[target] * size[a]))
+            if mean >= threshold and mean >= runner_up[a]:
+                heapq.heappush(heap, (-float(mean), a, int(version[a]), int(target), int(version[target])))
+            else:
+                push_best(a, *(regroup(a, cols, lex) if (keyed != cols).any() else (cols, lex)))
             continue
         if size[a] < size[b] or (size[a] == size[b] and b < a):
             a, b = b, a                   # the larger group keeps its slot
