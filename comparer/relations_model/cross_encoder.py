@@ -50,15 +50,35 @@ def base_model_path() -> str:
 
 
 class CrossEncoder:
-    """Batched CPU inference over (claim, evidence) text pairs."""
+    """Batched CPU inference over (claim, evidence) text pairs.
+
+    Results are memoised per process: a full re-analysis, syndicated copies and repeated
+    quotes ask for the same pairs again, and a pair's reading never changes for one model.
+    """
+
+    MEMO_LIMIT = 200_000
 
     def __init__(self, model, tokenizer, batch_size: int = 64):
         self.model = model
         self.tokenizer = tokenizer
         self.batch_size = batch_size
+        self._memo: dict[tuple[str, str], np.ndarray] = {}
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]], progress: bool = False) -> np.ndarray:
         """Probabilities in ``HEAD_LABELS`` order, one row per pair."""
+        result = np.zeros((len(pairs), len(HEAD_LABELS)), dtype=np.float32)
+        missing = [i for i, pair in enumerate(pairs) if pair not in self._memo]
+        if missing:
+            computed = self._compute([pairs[i] for i in missing], progress)
+            if len(self._memo) + len(missing) > self.MEMO_LIMIT:
+                self._memo.clear()
+            for i, row in zip(missing, computed):
+                self._memo[pairs[i]] = row
+        for i, pair in enumerate(pairs):
+            result[i] = self._memo[pair]
+        return result
+
+    def _compute(self, pairs: Sequence[tuple[str, str]], progress: bool) -> np.ndarray:
         import torch
 
         result = np.zeros((len(pairs), len(HEAD_LABELS)), dtype=np.float32)

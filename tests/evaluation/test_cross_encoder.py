@@ -86,3 +86,18 @@ def test_cross_encoder_can_be_switched_off_for_throughput(settings):
     proba = np.array([[0.3, 0.3, 0.3, 0.1]])
     assert model.cross_encoder() is None
     assert np.array_equal(model.refine(proba, [("A man sings.", "A man does not sing.")], [False]), proba)
+
+
+def test_repeated_pairs_are_read_once():
+    encoder = cross_encoder.load_cross_encoder()
+    pair = ("Troops entered the town on Sunday.", "The town was never entered, officials said.")
+    first = encoder.predict_proba([pair])
+    calls = []
+    original = encoder._compute
+    encoder._compute = lambda pairs, progress: calls.append(list(pairs)) or original(pairs, progress)
+    try:
+        again = encoder.predict_proba([pair, ("A new pair.", "Another sentence.")])
+    finally:
+        encoder._compute = original
+    assert np.array_equal(again[0], first[0])
+    assert calls == [[("A new pair.", "Another sentence.")]]
