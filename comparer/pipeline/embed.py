@@ -13,6 +13,15 @@ from collections.abc import Sequence
 import numpy as np
 from django.conf import settings
 
+# The encoder's OpenMP threads (torch's intra-op pool) spin-wait between parallel regions by
+# default. When the cores are shared with other work (the 2-core development box, a web server, a
+# worker next to the database), a spinning thread whose partner has been descheduled stalls every
+# region: with one other busy process on the 2-core box, encoding one search query took ~480 ms
+# instead of ~19 ms and a 618-sentence batch ran at 41-46 instead of 98-104 sentences/s
+# (bench/FINDINGS.md). Passive waiting sleeps instead. It must be set before torch is loaded
+# (``get_encoder`` loads it); an OMP_WAIT_POLICY already in the environment wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 MODEL_NAME = "all-MiniLM-L6-v2"
 _MEMORY_LIMIT = 50_000
 # Process-level memo in front of the database cache: repeated sentences in one process
