@@ -25,7 +25,7 @@ SYNDICATION_RATIO = 90        # rapidfuzz ratio above which two texts are copies
 PLACE_BONUS = 0.02            # per shared place or actor, capped at 3
 SYNDICATION_SIZE_MARGIN = 0.25  # byte-size window of possible originals (the text check is +-20% characters)
 SYNDICATION_SENTENCES = 50    # sentences of the new article looked up by exact text hash
-SYNDICATION_SEEDS = 3         # first claims of the new article whose nearest claims point at candidates
+SYNDICATION_SEEDS = 2         # lead claims of the new article whose nearest claims point at candidates
 SYNDICATION_CANDIDATES = 20   # articles per lookup whose text is then compared
 
 
@@ -76,8 +76,8 @@ def syndication_candidates(article: Article, claims: list[Claim] | None = None) 
     """Ids of the few articles worth comparing text with, found without reading any text.
 
     Copies share sentences: articles holding one of ``claims``' exact sentences (indexed text
-    hash), then the articles of the claims nearest (pgvector HNSW) to the article's first few
-    claims, all within the pool of ``_syndication_pool``. Without claim vectors, the pool's
+    hash), then the articles of the claims nearest (pgvector) to the article's lead sentences,
+    all within the pool of ``_syndication_pool``. Without claim vectors, the pool's
     articles closest in size.
     """
     pool = _syndication_pool(article)
@@ -88,7 +88,9 @@ def syndication_candidates(article: Article, claims: list[Claim] | None = None) 
         shared = (Claim.objects.filter(text_hash__in=hashes, article_id__in=pool.values("id"))
                   .values_list("article_id", flat=True).distinct()[:SYNDICATION_CANDIDATES])
         found.update(dict.fromkeys(shared))
-        seeds = [c for c in sorted(claims, key=lambda c: c.position) if c.embedding is not None][:SYNDICATION_SEEDS]
+        # The lead sentences, not the headline: a copy keeps the body and often retitles it.
+        seeds = [c for c in sorted(claims, key=lambda c: (c.is_headline, c.position))
+                 if c.embedding is not None][:SYNDICATION_SEEDS]
         for seed in seeds:
             nearest = (Claim.objects.filter(article_id__in=pool.values("id"), embedding__isnull=False)
                        .order_by(CosineDistance("embedding", seed.embedding))
