@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
-from django.db.models import F, Q
-from pgvector.django import CosineDistance
+from django.db.models import Aggregate, F, Q
+from pgvector.django import CosineDistance, VectorField
 
 from comparer.models import Article, Claim, ClaimCluster, Event
 
@@ -26,7 +26,8 @@ PLACE_BONUS = 0.02            # per shared place or actor, capped at 3
 SYNDICATION_SIZE_MARGIN = 0.25  # byte-size window of possible originals (the text check is +-20% characters)
 SYNDICATION_SENTENCES = 50    # sentences of the new article looked up by exact text hash
 SYNDICATION_SEEDS = 2         # lead claims of the new article whose nearest claims point at candidates
-SYNDICATION_CANDIDATES = 20   # articles per lookup whose text is then compared
+SYNDICATION_NEIGHBOURS = 40   # nearest claims (and exact-sentence matches) looked at per lookup
+SYNDICATION_CANDIDATES = 20   # articles whose text is then compared (twice this with claim vectors)
 
 
 def unit(vector) -> np.ndarray:
@@ -76,27 +77,31 @@ def syndication_candidates(article: Article, claims: list[Claim] | None = None) 
     """Ids of the few articles worth comparing text with, found without reading any text.
 
     Copies share sentences: articles holding one of ``claims``' exact sentences (indexed text
-    hash), then the articles of the claims nearest (pgvector) to the article's lead sentences,
-    all within the pool of ``_syndication_pool``. Without claim vectors, the pool's
-    articles closest in size.
+    hash) and the articles of the claims nearest (pgvector HNSW) to the article's lead sentences,
+    kept if they are in the pool of ``_syndication_pool`` (a near-identical copy has them both).
+    Only without claim vectors, the pool's articles closest in size.
     """
     pool = _syndication_pool(article)
     claims = [c for c in (claims or []) if c.text]
     found: dict[int, None] = {}
     if claims:
         hashes = list(dict.fromkeys(c.text_hash for c in claims if c.text_hash))[:SYNDICATION_SENTENCES]
-        shared = (Claim.objects.filter(text_hash__in=hashes, article_id__in=pool.values("id"))
-                  .values_list("article_id", flat=True).distinct()[:SYNDICATION_CANDIDATES])
-        found.update(dict.fromkeys(shared))
+        found.update(dict.fromkeys(
+            Claim.objects.filter(text_hash__in=hashes, article_id__in=pool.values("id"))
+            .values_list("article_id", flat=True).distinct()[:SYNDICATION_CANDIDATES]))
+        nearby: dict[int, None] = {}
         # The lead sentences, not the headline: a copy keeps the body and often retitles it.
         seeds = [c for c in sorted(claims, key=lambda c: (c.is_headline, c.position))
                  if c.embedding is not None][:SYNDICATION_SEEDS]
         for seed in seeds:
-            nearest = (Claim.objects.filter(article_id__in=pool.values("id"), embedding__isnull=False)
-                       .order_by(CosineDistance("embedding", seed.embedding))
-                       .values_list("article_id", flat=True)[:SYNDICATION_CANDIDATES])
-            found.update(dict.fromkeys(nearest))
-    if not found:
+            # A plain nearest-neighbour query, so the HNSW index serves it; the pool is applied after.
+            nearby.update(dict.fromkeys(
+                Claim.objects.exclude(article_id=article.id).order_by(CosineDistance("embedding", seed.embedding))
+                .values_list("article_id", flat=True)[:SYNDICATION_NEIGHBOURS]))
+        if nearby:
+            found.update(dict.fromkeys(pool.filter(id__in=list(nearby)).order_by("published_at", "id")
+                                       .values_list("id", flat=True)[:SYNDICATION_CANDIDATES]))
+    if not any(c.embedding is not None for c in claims):
         from django.db.models.functions import Abs
 
         size = len(article.text.encode("utf-8"))
@@ -186,18 +191,29 @@ def _event_entities(event_ids: list[int]) -> dict[int, set[str]]:
     return entities
 
 
+class _VectorSum(Aggregate):
+    """pgvector's SUM over a vector column."""
+
+    function = "SUM"
+    output_field = VectorField()
+
+
 def refresh_event(event: Event) -> None:
     """Recompute the event centroid, time span and counters from its articles and claims."""
+    from django.db.models import Count
+
     articles = list(event.articles.all().only("id", "published_at", "outlet_id"))
-    claims = list(Claim.objects.filter(article__event=event).only("embedding", "is_headline", "position"))
-    vectors = [np.asarray(c.embedding, dtype=np.float32) * (2.0 if c.is_headline else 1.0)
-               for c in claims if c.embedding is not None]
+    # Headlines count twice in the centroid. The sums are pgvector's SUM(vector) aggregates, so
+    # no claim vector travels to Python.
+    totals = Claim.objects.filter(article__event=event).aggregate(
+        claims=Count("id"), total=_VectorSum("embedding"), headlines=_VectorSum("embedding", filter=Q(is_headline=True)))
+    vectors = [np.asarray(totals[key], dtype=np.float32) for key in ("total", "headlines") if totals[key] is not None]
     dates = [a.published_at for a in articles if a.published_at]
     event.centroid = unit(np.sum(vectors, axis=0)) if vectors else None
     event.first_seen = min(dates) if dates else None
     event.last_seen = max(dates) if dates else None
     event.outlet_count = len({a.outlet_id for a in articles})
-    event.claim_count = len(claims)
+    event.claim_count = totals["claims"]
     counts = {row["label"]: row["n"] for row in _label_counts(event)}
     event.agree_count = counts.get("agree", 0)
     event.contradict_count = counts.get("contradict", 0)
