@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import JSONField, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
@@ -187,6 +188,15 @@ def _builder(model, alias: str):
     return build
 
 
+def _converter(field):
+    """``field.from_db_value``, with a shortcut for plain JSON lists (``numbers``, ``dates`` and
+    ``places`` are mostly ``[]``)."""
+    if isinstance(field, JSONField) and field.decoder is None:
+        return lambda value, expression, connection: (
+            value if value is None else [] if value == "[]" else json.loads(value))
+    return field.from_db_value
+
+
 def _instances(rows: list[tuple]) -> list[Claim]:
     """Claims with their article, outlet and event from rows laid out as ``_nearest_sql``'s."""
     db = connection  # the proxy's attribute lookups are not free; resolve it once
@@ -194,7 +204,7 @@ def _instances(rows: list[tuple]) -> list[Claim]:
     parts, offset = [], 1
     for model in (Claim, Article, Outlet, Event):
         fields = _fields(model)
-        converters = [(i, f.from_db_value) for i, f in enumerate(fields) if hasattr(f, "from_db_value")]
+        converters = [(i, _converter(f)) for i, f in enumerate(fields) if hasattr(f, "from_db_value")]
         parts.append((offset, offset + len(fields), converters, _builder(model, alias)))
         offset += len(fields)
     (c0, c1, claim_converters, claim_of), (a0, a1, _, article_of), (o0, o1, _, outlet_of), \
