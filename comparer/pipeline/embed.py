@@ -18,8 +18,10 @@ from django.conf import settings
 # worker next to the database), a spinning thread whose partner has been descheduled stalls every
 # region: with one other busy process on the 2-core box, encoding one search query took ~480 ms
 # instead of ~19 ms and a 618-sentence batch ran at 41-46 instead of 98-104 sentences/s
-# (bench/FINDINGS.md). Passive waiting sleeps instead. It must be set before torch is loaded
-# (``get_encoder`` loads it); an OMP_WAIT_POLICY already in the environment wins.
+# (bench/FINDINGS.md). Passive waiting sleeps instead; on an idle box it costs ~10-15% of batch
+# throughput (147-171 against 164-204 sentences/s), so a worker with cores of its own may set
+# OMP_WAIT_POLICY=ACTIVE (a value already in the environment wins). It must be set before torch
+# is loaded (``get_encoder`` loads it).
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 MODEL_NAME = "all-MiniLM-L6-v2"
