@@ -160,8 +160,9 @@ _db_options["options"] = f"{_db_options.get('options', '')} {_vector_options}".s
 # Prepared statements: Django turns psycopg's off by default so that transaction-mode poolers
 # (pgbouncer) keep working. Only statements bound server-side can be prepared (Django's own
 # queries bind client-side and never are), which here means semantic search's kNN statement
-# (comparer/search.py): on a connection that runs it more than 5 times (a worker, the API under a
-# persistent connection) PostgreSQL then skips its ~0.5 ms of planning. On by default with the
+# (comparer/search.py) and analysis's INSERTs of claims and cached vectors (comparer/pipeline/
+# embed.py; their text varies with the row count): on a connection that searches more than 5
+# times (a worker, the API under a persistent connection) PostgreSQL then skips ~0.5 ms of planning. On by default with the
 # embedded server (no pooler); behind DATABASE_URL only when COMPARER_DB_PREPARE_THRESHOLD is set.
 _prepare_threshold = env.int("COMPARER_DB_PREPARE_THRESHOLD",
                              default=None if env("DATABASE_URL", default="") else 5)
