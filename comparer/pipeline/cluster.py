@@ -331,22 +331,30 @@ def _attach_claims(event: Event, placed: list[Claim], new: list[Claim]) -> int:
     if leftover:
         groups = propositions.group_propositions([c.text for c in leftover],
                                                  np.stack([unit(c.embedding) for c in leftover]), analyzer)
-        next_position = _next_position(event)
         fresh: dict[int, list[Claim]] = {}
         for claim, group in zip(leftover, groups):
             fresh.setdefault(group, []).append(claim)
-        rows_new = []
-        for offset, group_claims in enumerate(fresh.values()):
-            centroid = unit(np.mean([unit(c.embedding) for c in group_claims], axis=0))
-            rows_new.append((ClaimCluster(event=event, label=group_claims[0].text, centroid=centroid,
-                                          position=next_position + offset), group_claims))
-        ClaimCluster.objects.bulk_create([cluster for cluster, _ in rows_new], batch_size=500)
-        for cluster, group_claims in rows_new:
-            for claim in group_claims:
-                claim.cluster = cluster
-                changed.append(claim)
+        next_position = _next_position(event)
+        changed += _create_clusters([(_new_cluster(event, group_claims, next_position + offset), group_claims)
+                                     for offset, group_claims in enumerate(fresh.values())])
     Claim.objects.bulk_update(changed, ["cluster"], batch_size=500)
     return len(changed)
+
+
+def _new_cluster(event: Event, group_claims: list[Claim], position: int) -> ClaimCluster:
+    centroid = unit(np.mean([unit(c.embedding) for c in group_claims], axis=0))
+    return ClaimCluster(event=event, label=group_claims[0].text, centroid=centroid, position=position)
+
+
+def _create_clusters(new: list[tuple[ClaimCluster, list[Claim]]]) -> list[Claim]:
+    """Insert the new clusters and point their claims at them; returns the claims to save."""
+    ClaimCluster.objects.bulk_create([cluster for cluster, _ in new], batch_size=500)
+    changed = []
+    for cluster, group_claims in new:
+        for claim in group_claims:
+            claim.cluster = cluster
+            changed.append(claim)
+    return changed
 
 
 def _regroup_claims(event: Event, free: list[Claim]) -> int:
@@ -367,10 +375,10 @@ def _regroup_claims(event: Event, free: list[Claim]) -> int:
     changed: list[Claim] = []
     for group, group_claims in members.items():
         previous = Counter(c.cluster_id for c in group_claims if c.cluster_id in reusable and c.cluster_id not in taken)
-        centroid = unit(np.mean([unit(c.embedding) for c in group_claims], axis=0))
         if previous:
             cluster = reusable[previous.most_common(1)[0][0]]
-            cluster.centroid, cluster.label = centroid, group_claims[0].text
+            cluster.centroid = unit(np.mean([unit(c.embedding) for c in group_claims], axis=0))
+            cluster.label = group_claims[0].text
             kept.append(cluster)
             taken.add(cluster.id)
             for claim in group_claims:
@@ -378,15 +386,10 @@ def _regroup_claims(event: Event, free: list[Claim]) -> int:
                     claim.cluster = cluster
                     changed.append(claim)
         else:
-            new.append((ClaimCluster(event=event, label=group_claims[0].text, centroid=centroid,
-                                     position=next_position), group_claims))
+            new.append((_new_cluster(event, group_claims, next_position), group_claims))
             next_position += 1
     ClaimCluster.objects.bulk_update(kept, ["centroid", "label"], batch_size=500)
-    ClaimCluster.objects.bulk_create([cluster for cluster, _ in new], batch_size=500)
-    for cluster, group_claims in new:
-        for claim in group_claims:
-            claim.cluster = cluster
-            changed.append(claim)
+    changed += _create_clusters(new)
     Claim.objects.bulk_update(changed, ["cluster"], batch_size=500)
     ClaimCluster.objects.filter(event=event, locked=False, claims__isnull=True).delete()
     return len(changed)

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
+from comparer.relations_model.pairs import LABELS
+
 logger = logging.getLogger("comparer.relations_model")
 ARTIFACT_PATH = Path(__file__).resolve().parent / "artifacts" / "cross_encoder.safetensors"
-# Labels in the order of the classification head's outputs (the app's LABELS order).
-HEAD_LABELS = ("agree", "contradict", "discusses", "unrelated")
+# The classification head's outputs are in the app's LABELS order.
+HEAD_LABELS = LABELS
 MAX_LENGTH = 128
 PASSAGE_SENTENCES = 3
-FROZEN_PREFIX = "bert.embeddings.word_embeddings."
 
 
 def passage(claim_vector: np.ndarray, sentences: Sequence[str], vectors: np.ndarray,
