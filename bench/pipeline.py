@@ -39,7 +39,8 @@ def stage_timer():
 
     spent: dict[str, float] = defaultdict(float)
     active: list[str] = []
-    stages = [(embed, "encode", "encode sentences"), (run, "prepare_claims", "claims: extract, encode, store"),
+    stages = [(embed, "encode", "encode sentences"), (run, "prepare_claims", "claims: extract, encode"),
+              (cluster, "choose_event", "events (choose_event)"), (run, "store_claims", "claims stored"),
               (cluster, "assign_event", "events (assign_event, with its refresh_event)"),
               (cluster, "cluster_claims", "claim clusters"), (relate, "relate_event", "relations (relate_event)"),
               (cluster, "refresh_event", "event counters (refresh_event)")]
@@ -177,7 +178,7 @@ def main() -> None:
           f"(runs: {', '.join(f'{r:.0f}' for r in analyse_runs)}), ratio {ratio:.2f}")
     total, spent = stage_runs[analyse_runs.index(analyse_rate)]
     encoding = spent.get("encode sentences", 0.0)
-    parts = [f"{label} {seconds:.2f} s" + (" (encoding included)" if label.startswith("claims") else "")
+    parts = [f"{label} {seconds:.2f} s" + (" (encoding included)" if label.startswith("claims: extract") else "")
              for label, seconds in spent.items()]
     rest = total - sum(seconds for label, seconds in spent.items() if label != "encode sentences")
     print(f"  where the best run's {total:.2f} s went: {'; '.join(parts)}; other {rest:.2f} s; "

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
-from django.db.models import Aggregate, F, Q
-from pgvector.django import CosineDistance, VectorField
+from django.db.models import F, Q
+from pgvector.django import CosineDistance
 
 from comparer.models import Article, Claim, ClaimCluster, Event
 
@@ -135,20 +135,32 @@ def find_syndication_source(article: Article, claims: list[Claim] | None = None)
 
 
 def assign_event(article: Article, claims: list[Claim]) -> Event:
-    """Put an article into the best-matching event, or open a new one."""
+    """Put an article into the best-matching event, or open a new one, and refresh that event."""
+    event, _ = choose_event(article, claims)
+    refresh_event(event)
+    return event
+
+
+def choose_event(article: Article, claims: list[Claim]) -> tuple[Event, bool]:
+    """Put an article into the best-matching event, or open a new one; the event is not refreshed.
+    Returns the event and whether this article opened it.
+
+    Reads only ``claims`` in memory, so the caller may store them (with their event) after
+    this and refresh the event then (``run.analyze`` inserts new claims once, event included).
+    """
     if not article.syndication_locked:
         # Detected even when a curator pinned the event: a full re-run resets machine
         # syndication links and must find them again, without moving the article.
         article.syndicated_copy_of = find_syndication_source(article, claims)
     if article.event_locked and article.event_id:
         article.save(update_fields=["syndicated_copy_of"])
-        return article.event
+        return article.event, False
     if not article.syndication_locked:
         source = article.syndicated_copy_of
         if source is not None and source.event_id:
             article.event_id = source.event_id
             article.save(update_fields=["syndicated_copy_of", "event"])
-            return article.event
+            return article.event, False
     vector = article_vector(claims)
     event = None
     if vector is not None:
@@ -158,8 +170,10 @@ def assign_event(article: Article, claims: list[Claim]) -> Event:
                 Q(first_seen__isnull=True)
                 | Q(first_seen__lte=article.published_at + EVENT_WINDOW,
                     last_seen__gte=article.published_at - EVENT_WINDOW))
-        nearest = list(candidates.annotate(distance=CosineDistance("centroid", vector))
+        nearest = list(candidates.defer("centroid").annotate(distance=CosineDistance("centroid", vector))
                        .order_by("distance")[:EVENT_CANDIDATES])
+        # Only events that shared places and actors could lift over the bar need their entities read.
+        nearest = [e for e in nearest if 1 - e.distance + 3 * PLACE_BONUS >= EVENT_SIMILARITY]
         if nearest:
             mine = _entities(claims)
             entity_sets = _event_entities([e.id for e in nearest])
@@ -171,13 +185,13 @@ def assign_event(article: Article, claims: list[Claim]) -> Event:
                     event, best_score = candidate, score
             if best_score < EVENT_SIMILARITY:
                 event = None
-    if event is None:
+    opened = event is None
+    if opened:
         event = Event.objects.create(title=article.title[:500], first_seen=article.published_at,
                                      last_seen=article.published_at)
     article.event = event
     article.save(update_fields=["syndicated_copy_of", "event"])
-    refresh_event(event)
-    return event
+    return event, opened
 
 
 def _event_entities(event_ids: list[int]) -> dict[int, set[str]]:
@@ -191,42 +205,52 @@ def _event_entities(event_ids: list[int]) -> dict[int, set[str]]:
     return entities
 
 
-class _VectorSum(Aggregate):
-    """pgvector's SUM over a vector column."""
-
-    function = "SUM"
-    output_field = VectorField()
+# One statement, so refreshing costs one round trip and no vector travels to Python to be summed.
+# Headlines count twice in the centroid: SUM(all) + SUM(headlines), normalised by pgvector.
+_REFRESH_EVENT_SQL = """
+UPDATE comparer_event AS event SET
+    centroid = claims.centroid,
+    claim_count = claims.total,
+    first_seen = articles.first_seen,
+    last_seen = articles.last_seen,
+    outlet_count = articles.outlets,
+    agree_count = relations.agree,
+    contradict_count = relations.contradict,
+    title = CASE WHEN articles.total > 0 AND NOT event.locked AND NOT event.reviewed THEN (
+        SELECT LEFT(title, 500) FROM comparer_article WHERE event_id = event.id
+        ORDER BY published_at ASC NULLS LAST, id LIMIT 1) ELSE event.title END,
+    updated_at = %(now)s
+FROM (SELECT count(*) AS total, min(published_at) AS first_seen, max(published_at) AS last_seen,
+             count(DISTINCT outlet_id) AS outlets
+      FROM comparer_article WHERE event_id = %(event)s) AS articles,
+     (SELECT count(claim.id) AS total,
+             l2_normalize(COALESCE(sum(claim.embedding) + sum(claim.embedding) FILTER (WHERE claim.is_headline),
+                                   sum(claim.embedding))) AS centroid
+      FROM comparer_claim AS claim JOIN comparer_article AS article ON article.id = claim.article_id
+      WHERE article.event_id = %(event)s) AS claims,
+     (SELECT count(*) FILTER (WHERE label = 'agree') AS agree,
+             count(*) FILTER (WHERE label = 'contradict') AS contradict
+      FROM comparer_claimrelation WHERE event_id = %(event)s) AS relations
+WHERE event.id = %(event)s
+RETURNING event.title, event.first_seen, event.last_seen, event.outlet_count, event.claim_count,
+          event.agree_count, event.contradict_count, event.updated_at, vector_send(event.centroid)
+"""
 
 
 def refresh_event(event: Event) -> None:
-    """Recompute the event centroid, time span and counters from its articles and claims."""
-    from django.db.models import Count
+    """Recompute the event centroid, time span, counters and (unless curated) title from its
+    articles, claims and relations, in the database, and set them on ``event`` too."""
+    from django.db import connection
+    from django.utils import timezone
 
-    articles = list(event.articles.all().only("id", "published_at", "outlet_id"))
-    # Headlines count twice in the centroid. The sums are pgvector's SUM(vector) aggregates, so
-    # no claim vector travels to Python.
-    totals = Claim.objects.filter(article__event=event).aggregate(
-        claims=Count("id"), total=_VectorSum("embedding"), headlines=_VectorSum("embedding", filter=Q(is_headline=True)))
-    vectors = [np.asarray(totals[key], dtype=np.float32) for key in ("total", "headlines") if totals[key] is not None]
-    dates = [a.published_at for a in articles if a.published_at]
-    event.centroid = unit(np.sum(vectors, axis=0)) if vectors else None
-    event.first_seen = min(dates) if dates else None
-    event.last_seen = max(dates) if dates else None
-    event.outlet_count = len({a.outlet_id for a in articles})
-    event.claim_count = totals["claims"]
-    counts = {row["label"]: row["n"] for row in _label_counts(event)}
-    event.agree_count = counts.get("agree", 0)
-    event.contradict_count = counts.get("contradict", 0)
-    if not event.locked and articles and not event.reviewed:
-        earliest = min(articles, key=lambda a: (a.published_at is None, a.published_at, a.id))
-        event.title = Article.objects.filter(id=earliest.id).values_list("title", flat=True).first()[:500]
-    event.save()
-
-
-def _label_counts(event: Event):
-    from django.db.models import Count
-
-    return event.relations.values("label").annotate(n=Count("id"))
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH_EVENT_SQL, {"event": event.id, "now": timezone.now()})
+        row = cursor.fetchone()
+    if row is None:  # deleted meanwhile
+        return
+    (event.title, event.first_seen, event.last_seen, event.outlet_count, event.claim_count, event.agree_count,
+     event.contradict_count, event.updated_at, centroid) = row
+    event.centroid = None if centroid is None else np.frombuffer(bytes(centroid), dtype=">f4", offset=4).astype(np.float32)
 
 
 def cluster_claims(event: Event, regroup: bool = False) -> int:
@@ -337,8 +361,29 @@ def _attach_claims(event: Event, placed: list[Claim], new: list[Claim]) -> int:
         next_position = _next_position(event)
         changed += _create_clusters([(_new_cluster(event, group_claims, next_position + offset), group_claims)
                                      for offset, group_claims in enumerate(fresh.values())])
-    Claim.objects.bulk_update(changed, ["cluster"], batch_size=500)
+    _save_clusters(changed)
     return len(changed)
+
+
+def group_opening_claims(event: Event, claims: list[Claim]) -> None:
+    """Group the claims of the article that opened ``event`` into new claim clusters before the
+    claims are stored, so each claim is written once, cluster included (a later change of
+    ``cluster_id`` rewrites the row in every index, the vector index too).
+
+    The partition is the one ``cluster_claims`` would make of the event at this point; when more
+    articles join, ``cluster_claims`` regroups or attaches as usual.
+    """
+    from comparer.pipeline.propositions import group_propositions
+
+    grouped = [c for c in claims if c.embedding is not None]
+    if not grouped:
+        return
+    members: dict[int, list[Claim]] = {}
+    for claim, group in zip(grouped, group_propositions([c.text for c in grouped],
+                                                        np.stack([unit(c.embedding) for c in grouped]))):
+        members.setdefault(group, []).append(claim)
+    _create_clusters([(_new_cluster(event, group_claims, position), group_claims)
+                      for position, group_claims in enumerate(members.values())])
 
 
 def _new_cluster(event: Event, group_claims: list[Claim], position: int) -> ClaimCluster:
@@ -347,14 +392,30 @@ def _new_cluster(event: Event, group_claims: list[Claim], position: int) -> Clai
 
 
 def _create_clusters(new: list[tuple[ClaimCluster, list[Claim]]]) -> list[Claim]:
-    """Insert the new clusters and point their claims at them; returns the claims to save."""
-    ClaimCluster.objects.bulk_create([cluster for cluster, _ in new], batch_size=500)
+    """Insert the new clusters (centroids bound in binary) and point their claims at them;
+    returns the claims to save."""
+    from comparer.pipeline import embed
+
+    embed.insert_rows([cluster for cluster, _ in new])
     changed = []
     for cluster, group_claims in new:
         for claim in group_claims:
             claim.cluster = cluster
             changed.append(claim)
     return changed
+
+
+def _save_clusters(claims: list[Claim]) -> None:
+    """Write each claim's ``cluster_id`` in one statement (``bulk_update`` builds a CASE over
+    every id, several times slower at a few hundred claims)."""
+    from django.db import connection
+
+    if not claims:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE comparer_claim AS claim SET cluster_id = moved.cluster_id "
+                       "FROM unnest(%s::bigint[], %s::bigint[]) AS moved(id, cluster_id) WHERE claim.id = moved.id",
+                       [[c.id for c in claims], [c.cluster_id for c in claims]])
 
 
 def _regroup_claims(event: Event, free: list[Claim]) -> int:
@@ -367,9 +428,10 @@ def _regroup_claims(event: Event, free: list[Claim]) -> int:
     members: dict[int, list[Claim]] = {}
     for claim, group in zip(free, groups):
         members.setdefault(group, []).append(claim)
-    reusable = {c.id: c for c in ClaimCluster.objects.filter(event=event, locked=False).defer("centroid")}
+    existing = list(ClaimCluster.objects.filter(event=event).defer("centroid"))
+    reusable = {c.id: c for c in existing if not c.locked}
     taken: set[int] = set()
-    next_position = _next_position(event)
+    next_position = max((c.position for c in existing), default=-1) + 1
     kept: list[ClaimCluster] = []
     new: list[tuple[ClaimCluster, list[Claim]]] = []
     changed: list[Claim] = []
@@ -390,6 +452,7 @@ def _regroup_claims(event: Event, free: list[Claim]) -> int:
             next_position += 1
     ClaimCluster.objects.bulk_update(kept, ["centroid", "label"], batch_size=500)
     changed += _create_clusters(new)
-    Claim.objects.bulk_update(changed, ["cluster"], batch_size=500)
-    ClaimCluster.objects.filter(event=event, locked=False, claims__isnull=True).delete()
+    _save_clusters(changed)
+    if len(taken) < len(reusable):  # some earlier cluster may have lost all its claims
+        ClaimCluster.objects.filter(event=event, locked=False, claims__isnull=True).delete()
     return len(changed)

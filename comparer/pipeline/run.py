@@ -55,13 +55,15 @@ def extract_article_claims(article: Article) -> list[Claim]:
 
 
 def prepare_claims(articles: list[Article], report: AnalysisReport | None = None, *, progress: bool = False,
-                   skip_failures: bool = True) -> dict[int, list[Claim]]:
-    """Every article's claims, stored with their vectors, by article id.
+                   skip_failures: bool = True, store: bool = True) -> dict[int, list[Claim]]:
+    """Every article's claims with their vectors, by article id; stored unless ``store`` is false.
 
     Extracts the claims of all ``articles``, encodes every sentence the embedding caches do not
     know in one batched call, then writes each new claim once, with its vector, in one INSERT
     for the whole batch. (Writing claims first and their vectors after cost a second write of
     every row; encoding article by article gave the encoder batches of ~20 sentences.)
+    With ``store=False`` new claims are returned unsaved, for ``store_claims`` to insert once
+    their event is known.
     An article whose extraction fails is left out and logged (``skip_failures``) or raises.
     Safe to run concurrently: when another worker stored an article's claims first, its rows
     are kept and returned.
@@ -85,6 +87,12 @@ def prepare_claims(articles: list[Article], report: AnalysisReport | None = None
     claims = [claim for article_claims in prepared.values() for claim in article_claims]
     stored_without_vector = [claim for claim in claims if claim.pk is not None and claim.embedding is None]
     new = [claim for claim in claims if claim.pk is None]
+    if not store:
+        with transaction.atomic():
+            report.encoded += embed.fill_embeddings(claims, progress=progress)
+            if stored_without_vector:
+                Claim.objects.bulk_update(stored_without_vector, ["embedding"], batch_size=500)
+        return prepared
     try:
         with transaction.atomic():
             report.encoded += embed.fill_embeddings(claims, progress=progress)
@@ -109,6 +117,38 @@ def prepare_claims(articles: list[Article], report: AnalysisReport | None = None
                 logger.info("claims of article %s were stored concurrently", article_id)
                 prepared[article_id] = list(Claim.objects.filter(article_id=article_id))
     return prepared
+
+
+def store_claims(article: Article, claims: list[Claim], event: Event, report: AnalysisReport, *,
+                 opened_event: bool = False) -> list[Claim]:
+    """Store the article's new claims (with their vectors) in ``event``, and move its stored ones
+    there; one write a claim. Returns the article's claims as stored.
+
+    When the article ``opened_event``, its claims are grouped into claim clusters first and
+    stored with them (``cluster.group_opening_claims``).
+    When another worker stored this article's claims first, theirs are kept and moved instead.
+    """
+    from django.db import IntegrityError
+
+    new = [claim for claim in claims if claim.pk is None]
+    stored_before = len(new) < len(claims)
+    if new:
+        for claim in new:
+            claim.event = event
+        try:
+            with transaction.atomic():
+                if opened_event and not stored_before:
+                    cluster.group_opening_claims(event, new)
+                embed.insert_rows(new)
+            report.claims += len(new)
+        except IntegrityError:
+            logger.info("claims of article %s were stored concurrently", article.id)
+            for claim in new:
+                claim.pk, claim._state.adding, claim.cluster = None, True, None
+            claims, stored_before = list(Claim.objects.filter(article=article)), True
+    if stored_before:
+        Claim.objects.filter(article=article).exclude(event=event).update(event=event)
+    return claims
 
 
 def reset_machine_decisions() -> None:
@@ -140,7 +180,7 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
     for index, article in enumerate(iterator):
         if index % PREPARE_CHUNK == 0:  # claims and vectors for the next chunk of articles at once
             try:
-                prepared = prepare_claims(batch[index:index + PREPARE_CHUNK], report, progress=progress)
+                prepared = prepare_claims(batch[index:index + PREPARE_CHUNK], report, progress=progress, store=False)
             except Exception:  # each article of the chunk is retried alone below, and its error recorded
                 logger.exception("preparing claims for %s articles failed", len(batch[index:index + PREPARE_CHUNK]))
                 prepared = {}
@@ -149,8 +189,9 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
                 article_claims = prepared.get(article.id)
                 if article_claims is None:  # extraction failed above: retry, and record the error
                     article_claims = prepare_claims([article], report, skip_failures=False)[article.id]
-                event = cluster.assign_event(article, article_claims)
-                Claim.objects.filter(article=article).exclude(event=event).update(event=event)
+                event, opened = cluster.choose_event(article, article_claims)
+                article_claims = store_claims(article, article_claims, event, report, opened_event=opened)
+                cluster.refresh_event(event)
                 touched.setdefault(event.id, set()).update(c.id for c in article_claims)
                 article.analysis_status = Article.AnalysisStatus.DONE
                 article.analysis_error = ""

@@ -77,15 +77,48 @@ def test_analysis_writes_each_claim_once_with_its_vector_and_encodes_the_batch_i
     # One encoder call for all the articles' sentences, each distinct sentence once.
     assert len(calls) == 1 and sorted(calls[0]) == sorted({c.text for c in claims})
     assert report.encoded == len(calls[0])
-    # Each claim is inserted with its vector; nothing writes claim vectors a second time.
+    # Each claim is inserted once, with its vector and its event (one INSERT an article, once the
+    # article's event is chosen); nothing writes claim vectors or events a second time.
     sql = [q["sql"] for q in queries.captured_queries]
     claim_inserts = [s for s in sql if s.startswith('INSERT INTO "comparer_claim"')]
-    assert len(claim_inserts) == 1 and '"embedding"' in claim_inserts[0]
-    assert not [s for s in sql if s.startswith('UPDATE "comparer_claim"') and "embedding" in s]
+    assert len(claim_inserts) == len(DEMO)
+    assert all('"embedding"' in s and '"event_id"' in s for s in claim_inserts)
+    assert not [s for s in sql if s.startswith('UPDATE "comparer_claim"') and ("embedding" in s or "event_id" in s)]
+    assert all(c.event_id == c.article.event_id for c in claims)
     # The vectors are the encoder's, unchanged by the binary transfer, and cached by text hash.
     texts = [c.text for c in claims]
     assert np.allclose(np.array([c.embedding for c in claims]), real_encode(texts), atol=1e-5)
     assert set(EmbeddingCache.objects.values_list("text_hash", flat=True)) >= {c.text_hash for c in claims}
+
+
+@pytest.mark.django_db
+def test_claims_of_an_article_opening_an_event_are_stored_with_their_clusters():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comparer.pipeline import cluster
+
+    articles = _ingest(DEMO[2])
+    with CaptureQueriesContext(connection) as queries:
+        report = analyze(articles)
+    assert report.failed == 0 and report.claims > 1
+    sql = [q["sql"] for q in queries.captured_queries]
+    # Inserted once with event and cluster: no UPDATE of any claim row follows.
+    assert not [s for s in sql if s.lstrip().upper().startswith(("UPDATE COMPARER_CLAIM ", 'UPDATE "COMPARER_CLAIM"'))]
+    claims = list(Claim.objects.filter(article__in=articles).order_by("position"))
+    assert all(c.cluster_id is not None and c.event_id == articles[0].event_id for c in claims)
+    stored = {c.id: c.cluster_id for c in claims}
+    # The same partition as grouping the whole event afresh.
+    cluster.cluster_claims(Event.objects.get(id=articles[0].event_id), regroup=True)
+    regrouped = dict(Claim.objects.filter(article__in=articles).values_list("id", "cluster_id"))
+
+    def partition(assignment):
+        groups = {}
+        for claim_id, cluster_id in assignment.items():
+            groups.setdefault(cluster_id, set()).add(claim_id)
+        return sorted(map(sorted, groups.values()))
+    assert partition(stored) == partition(regrouped)
+    assert len(set(stored.values())) > 1
 
 
 @pytest.mark.django_db
