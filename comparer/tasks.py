@@ -5,8 +5,9 @@ queue backends look it up there) and as a Celery task (``celery -A comparer work
 never use these directly: they go through ``comparer.jobs`` (``enqueue_analysis`` and friends).
 
 Analysis runs in two steps so that several workers help: claims and embeddings are computed
-for each article without a lock (idempotent, parallel), then the clustering step, which reads
-what the previous run wrote, runs under one PostgreSQL advisory lock for the whole database.
+for each article without a lock (idempotent, parallel), then the step that stores the claims
+with their events and clusters, which reads what earlier runs wrote, runs under one PostgreSQL
+advisory lock for the whole database.
 """
 from __future__ import annotations
 
@@ -45,18 +46,20 @@ def analysis_lock():
             cursor.execute("SELECT pg_advisory_unlock(%s)", [ANALYSIS_LOCK_KEY])
 
 
-def _prepare_claims(articles) -> None:
+def _prepare_claims(articles) -> dict:
     """Claims and embeddings for the articles, outside the clustering lock: the same
     ``run.prepare_claims`` that ``run.analyze`` starts with (sentences of all the articles
-    encoded in one batch, each claim written once with its vector), so that several workers
-    encode in parallel and the locked step finds everything stored."""
+    encoded in one batch, vectors cached by text hash), so that several workers encode in
+    parallel. The claims are returned unsaved: the locked step stores each once, with its event
+    (and clusters), instead of writing every row again."""
     from comparer.pipeline.run import prepare_claims
 
     try:
-        prepare_claims(articles)
+        return prepare_claims(articles, store=False)
     except Exception:  # noqa: BLE001 - run.analyze retries each article and records its error on it
         logger.warning("could not prepare the claims of %s articles; analysis will retry them", len(articles),
                        exc_info=True)
+        return {}
 
 
 @task()
@@ -69,9 +72,9 @@ def analyse_articles(article_ids: list[int]) -> str:
         return list(Article.objects.filter(id__in=article_ids, analysis_status=Article.AnalysisStatus.PENDING)
                     .select_related("outlet"))
 
-    _prepare_claims(pending())
+    prepared = _prepare_claims(pending())
     with analysis_lock():
-        report = analyze(pending())
+        report = analyze(pending(), prepared_claims=prepared)
     logger.info("analysed %s: %s", article_ids, report)
     return str(report)
 

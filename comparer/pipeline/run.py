@@ -162,8 +162,13 @@ def reset_machine_decisions() -> None:
     Article.objects.update(analysis_status=Article.AnalysisStatus.PENDING)
 
 
-def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, progress: bool = False) -> AnalysisReport:
+def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, progress: bool = False,
+            prepared_claims: dict[int, list[Claim]] | None = None) -> AnalysisReport:
+    """Analyse ``articles`` (default: every pending one). ``prepared_claims`` are claims already
+    extracted and encoded by ``prepare_claims(..., store=False)``, by article id (the background
+    task does that outside the clustering lock); the others' claims are prepared here."""
     report = AnalysisReport()
+    given = prepared_claims or {}
     if full:
         with transaction.atomic():
             reset_machine_decisions()
@@ -179,14 +184,15 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
     prepared: dict[int, list[Claim]] = {}
     for index, article in enumerate(iterator):
         if index % PREPARE_CHUNK == 0:  # claims and vectors for the next chunk of articles at once
+            chunk = [a for a in batch[index:index + PREPARE_CHUNK] if a.id not in given]
             try:
-                prepared = prepare_claims(batch[index:index + PREPARE_CHUNK], report, progress=progress, store=False)
+                prepared = prepare_claims(chunk, report, progress=progress, store=False)
             except Exception:  # each article of the chunk is retried alone below, and its error recorded
-                logger.exception("preparing claims for %s articles failed", len(batch[index:index + PREPARE_CHUNK]))
+                logger.exception("preparing claims for %s articles failed", len(chunk))
                 prepared = {}
         try:
             with transaction.atomic():
-                article_claims = prepared.get(article.id)
+                article_claims = given.get(article.id, prepared.get(article.id))
                 if article_claims is None:  # extraction failed above: retry, and record the error
                     article_claims = prepare_claims([article], report, skip_failures=False)[article.id]
                 event, opened = cluster.choose_event(article, article_claims)

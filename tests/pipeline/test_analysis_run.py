@@ -159,6 +159,24 @@ def test_claims_stored_concurrently_by_another_worker_are_kept(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_claims_prepared_outside_the_lock_and_stored_meanwhile_by_another_worker_are_kept():
+    """The background task prepares claims unsaved; if another worker stores the article's claims
+    before this one's locked step does, theirs are kept and put into the event."""
+    from comparer.pipeline import run
+
+    (article,) = _ingest(DEMO[0])
+    prepared = run.prepare_claims([article], store=False)
+    assert prepared[article.id] and all(c.pk is None and c.embedding is not None for c in prepared[article.id])
+    theirs = sorted(c.id for c in run.prepare_claims([Article.objects.get(id=article.id)])[article.id])
+    report = analyze([article], prepared_claims=prepared)
+    assert report.failed == 0 and report.articles == 1 and report.claims == 0
+    stored = Claim.objects.filter(article=article)
+    assert sorted(stored.values_list("id", flat=True)) == theirs
+    article.refresh_from_db()
+    assert article.event_id and all(c.event_id == article.event_id and c.cluster_id for c in stored)
+
+
+@pytest.mark.django_db
 def test_an_article_whose_claims_fail_to_extract_is_marked_and_the_rest_analysed(monkeypatch):
     from comparer.pipeline import run
 
