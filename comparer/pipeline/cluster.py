@@ -73,6 +73,37 @@ def _syndication_pool(article: Article):
             .filter(size__gte=size - margin, size__lte=size + margin))
 
 
+# The candidates of ``syndication_candidates`` in one statement (it ran as five ORM queries, whose
+# compilation cost more than the database's work): the pool of possible originals, its articles
+# that hold one of the new article's exact sentences, then those holding the claims nearest
+# (HNSW) to its lead sentences.
+_SYNDICATION_CANDIDATES_SQL = """
+WITH pool AS (
+    SELECT id, published_at FROM comparer_article
+    WHERE id <> %(article)s AND outlet_id <> %(outlet)s AND syndicated_copy_of_id IS NULL
+      AND (%(start)s::timestamptz IS NULL OR published_at BETWEEN %(start)s AND %(end)s)
+      AND octet_length(text) BETWEEN %(smallest)s AND %(largest)s
+), exact AS (
+    SELECT DISTINCT claim.article_id AS id FROM comparer_claim AS claim
+    WHERE claim.text_hash = ANY(%(hashes)s) AND claim.article_id IN (SELECT id FROM pool)
+    LIMIT %(candidates)s
+), nearby AS MATERIALIZED (
+    SELECT near.article_id AS id FROM (VALUES {seeds}) AS seed(vector)
+    CROSS JOIN LATERAL (
+        SELECT claim.article_id FROM comparer_claim AS claim WHERE claim.article_id <> %(article)s
+        ORDER BY claim.embedding <=> seed.vector LIMIT %(neighbours)s
+    ) AS near
+), near_pool AS (
+    SELECT pool.id, pool.published_at FROM pool WHERE pool.id IN (SELECT id FROM nearby)
+    ORDER BY pool.published_at, pool.id LIMIT %(candidates)s
+)
+SELECT id FROM (
+    SELECT id, 0 AS step, NULL::timestamptz AS published_at FROM exact
+    UNION ALL SELECT id, 1, published_at FROM near_pool
+) AS found ORDER BY step, published_at, id
+"""
+
+
 def syndication_candidates(article: Article, claims: list[Claim] | None = None) -> list[int]:
     """Ids of the few articles worth comparing text with, found without reading any text.
 
@@ -81,32 +112,43 @@ def syndication_candidates(article: Article, claims: list[Claim] | None = None) 
     kept if they are in the pool of ``_syndication_pool`` (a near-identical copy has them both).
     Only without claim vectors, the pool's articles closest in size.
     """
-    pool = _syndication_pool(article)
     claims = [c for c in (claims or []) if c.text]
     found: dict[int, None] = {}
+    # The lead sentences, not the headline: a copy keeps the body and often retitles it.
+    seeds = [c for c in sorted(claims, key=lambda c: (c.is_headline, c.position))
+             if c.embedding is not None][:SYNDICATION_SEEDS]
+    if seeds:
+        from comparer.pipeline import embed
+
+        size = len(article.text.encode("utf-8"))
+        margin = SYNDICATION_SIZE_MARGIN * max(size, 1)
+        published = article.published_at
+        params = {
+            "article": article.id, "outlet": article.outlet_id,
+            "start": published - EVENT_WINDOW if published else None,
+            "end": published + timedelta(hours=1) if published else None,
+            "smallest": size - margin, "largest": size + margin,
+            "hashes": list(dict.fromkeys(c.text_hash for c in claims if c.text_hash))[:SYNDICATION_SENTENCES],
+            "candidates": SYNDICATION_CANDIDATES, "neighbours": SYNDICATION_NEIGHBOURS,
+        }
+        params.update((f"seed{i}", embed.BinaryVector(c.embedding)) for i, c in enumerate(seeds))
+        sql = _SYNDICATION_CANDIDATES_SQL.replace(
+            "{seeds}", ", ".join(f"(%(seed{i})s::vector)" for i in range(len(seeds))))
+        with embed.server_bound_cursor() as cursor:
+            cursor.execute(sql, params)
+            found.update(dict.fromkeys(article_id for (article_id,) in cursor.fetchall()))
+        return list(found)
+    pool = _syndication_pool(article)
     if claims:
         hashes = list(dict.fromkeys(c.text_hash for c in claims if c.text_hash))[:SYNDICATION_SENTENCES]
         found.update(dict.fromkeys(
             Claim.objects.filter(text_hash__in=hashes, article_id__in=pool.values("id"))
             .values_list("article_id", flat=True).distinct()[:SYNDICATION_CANDIDATES]))
-        nearby: dict[int, None] = {}
-        # The lead sentences, not the headline: a copy keeps the body and often retitles it.
-        seeds = [c for c in sorted(claims, key=lambda c: (c.is_headline, c.position))
-                 if c.embedding is not None][:SYNDICATION_SEEDS]
-        for seed in seeds:
-            # A plain nearest-neighbour query, so the HNSW index serves it; the pool is applied after.
-            nearby.update(dict.fromkeys(
-                Claim.objects.exclude(article_id=article.id).order_by(CosineDistance("embedding", seed.embedding))
-                .values_list("article_id", flat=True)[:SYNDICATION_NEIGHBOURS]))
-        if nearby:
-            found.update(dict.fromkeys(pool.filter(id__in=list(nearby)).order_by("published_at", "id")
-                                       .values_list("id", flat=True)[:SYNDICATION_CANDIDATES]))
-    if not any(c.embedding is not None for c in claims):
-        from django.db.models.functions import Abs
+    from django.db.models.functions import Abs
 
-        size = len(article.text.encode("utf-8"))
-        found.update(dict.fromkeys(pool.annotate(gap=Abs(F("size") - size)).order_by("gap", "id")
-                                   .values_list("id", flat=True)[:SYNDICATION_CANDIDATES]))
+    size = len(article.text.encode("utf-8"))
+    found.update(dict.fromkeys(pool.annotate(gap=Abs(F("size") - size)).order_by("gap", "id")
+                               .values_list("id", flat=True)[:SYNDICATION_CANDIDATES]))
     return list(found)
 
 

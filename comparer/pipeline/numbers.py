@@ -175,19 +175,27 @@ def figures_conflict(a: dict, b: dict) -> bool:
     return high_a < low_b or high_b < low_a
 
 
+_MONTH_NAMES = "|".join(_MONTHS + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"])
+_CALENDAR_DATES = (
+    re.compile(rf"\b(?:on\s+)?(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+               rf"(?:,?\s+(?P<year>\d{{4}}))?\b", re.I),
+    re.compile(rf"\b(?:on\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_NAMES})\.?"
+               rf"(?:,?\s+(?P<year>\d{{4}}))?\b", re.I),
+)
+_WEEKDAY_DATE = re.compile(rf"\b(?P<rel>on|last|this|next|since|by)?\s*(?P<day>{'|'.join(_WEEKDAYS)})\b", re.I)
+_RELATIVE_DAYS = tuple((word, delta, re.compile(rf"\b{word}\b", re.I)) for word, delta in (
+    ("the day before yesterday", -2), ("yesterday", -1), ("today", 0), ("last night", -1), ("tomorrow", 1),
+    ("earlier in the day", 0), ("overnight", 0)))
+_DAYS_AGO = re.compile(r"\b(?P<n>\d+|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?)\s+ago\b", re.I)
+_RELATIVE_WEEKS = tuple((phrase, days, re.compile(rf"\b{phrase}\b", re.I))
+                        for phrase, days in (("last week", -7), ("next week", 7)))
+
+
 def extract_dates(text: str, published_at: datetime | date | None = None) -> list[dict]:
     """Dates mentioned, resolved against the publication date when they are relative."""
     anchor = published_at.date() if isinstance(published_at, datetime) else published_at
     found = []
-    month_names = "|".join(_MONTHS + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-                                      "dec"])
-    patterns = [
-        (re.compile(rf"\b(?:on\s+)?(?P<month>{month_names})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
-                    rf"(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
-        (re.compile(rf"\b(?:on\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{month_names})\.?"
-                    rf"(?:,?\s+(?P<year>\d{{4}}))?\b", re.I)),
-    ]
-    for pattern in patterns:
+    for pattern in _CALENDAR_DATES:
         for match in pattern.finditer(text):
             name = match.group("month").lower()
             month = (_MONTHS.index(name) if name in _MONTHS else _MONTH_ABBR[name]) + 1
@@ -204,8 +212,7 @@ def extract_dates(text: str, published_at: datetime | date | None = None) -> lis
                 except ValueError:
                     resolved = None
             found.append({"text": match.group(0).strip(), "date": resolved})
-    for match in re.finditer(rf"\b(?P<rel>on|last|this|next|since|by)?\s*(?P<day>{'|'.join(_WEEKDAYS)})\b", text,
-                             re.I):
+    for match in _WEEKDAY_DATE.finditer(text):
         resolved = None
         if anchor:
             weekday = _WEEKDAYS.index(match.group("day").lower())
@@ -216,17 +223,15 @@ def extract_dates(text: str, published_at: datetime | date | None = None) -> lis
                 resolved = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
             resolved = resolved.isoformat()
         found.append({"text": match.group(0).strip(), "date": resolved})
-    for word, delta in (("the day before yesterday", -2), ("yesterday", -1), ("today", 0), ("last night", -1),
-                        ("tomorrow", 1), ("earlier in the day", 0), ("overnight", 0)):
-        if re.search(rf"\b{word}\b", text, re.I) and not (word == "yesterday" and "day before yesterday" in text.lower()):
+    for word, delta, pattern in _RELATIVE_DAYS:
+        if pattern.search(text) and not (word == "yesterday" and "day before yesterday" in text.lower()):
             found.append({"text": word, "date": (anchor + timedelta(days=delta)).isoformat() if anchor else None})
-    for match in re.finditer(r"\b(?P<n>\d+|two|three|four|five|six|seven|ten)\s+(?P<unit>days?|weeks?)\s+ago\b",
-                             text, re.I):
+    for match in _DAYS_AGO.finditer(text):
         n = int(match.group("n")) if match.group("n").isdigit() else _WORD_NUMBERS[match.group("n").lower()]
         days = n * (7 if match.group("unit").lower().startswith("week") else 1)
         found.append({"text": match.group(0), "date": (anchor - timedelta(days=days)).isoformat() if anchor else None})
-    for phrase, days in (("last week", -7), ("next week", 7)):
-        if re.search(rf"\b{phrase}\b", text, re.I):
+    for phrase, days, pattern in _RELATIVE_WEEKS:
+        if pattern.search(text):
             found.append({"text": phrase, "date": (anchor + timedelta(days=days)).isoformat() if anchor else None,
                           "approximate": True})
     return found
