@@ -315,6 +315,9 @@ def cluster_claims(event: Event, regroup: bool = False) -> int:
 
     Cost is bounded by the size of one event, never the archive. Returns how many claims moved.
     """
+    if not regroup and not (Claim.objects.filter(event=event, embedding__isnull=False)
+                            .filter(Q(cluster__isnull=True) | ~Q(cluster__event=event)).exists()):
+        return 0  # every claim already has a cluster of this event (stored with it, or placed before)
     claims = _event_claims(event)
     free = [c for c in claims if not c.cluster_locked and not (c.cluster is not None and c.cluster.locked)]
     if not free:
