@@ -48,9 +48,13 @@ def load(path, limit: int | None = None) -> list[StancePair]:
     return to_pairs(load_rows(path, limit))
 
 
-def evaluate(path, *, model, encode, limit: int | None = None, progress: bool = False) -> list[str]:
-    """Stance accuracy, and B-cubed scores of clustering the headlines without ``claimId``."""
+def evaluate(path, *, model, encode, limit: int | None = None, progress: bool = False, errors=None) -> list[str]:
+    """Stance accuracy, and B-cubed scores of clustering the headlines without ``claimId``.
+
+    Misclassified stances are written to ``errors`` if given.
+    """
     from comparer.evaluation import metrics
+    from comparer.evaluation.errors import error_lines
     from comparer.pipeline.propositions import group_propositions
     from comparer.relations_model import restricted_argmax
 
@@ -69,5 +73,6 @@ def evaluate(path, *, model, encode, limit: int | None = None, progress: bool = 
         metrics.format_confusion(metrics.confusion(gold, predicted, EMERGENT_LABELS), EMERGENT_LABELS),
         metrics.format_per_class(per_class),
         f"clustering B3 precision {precision:.3f} recall {recall:.3f}",
+        *error_lines(errors, pairs, gold, predicted, proba),
         f"Emergent stance-acc: {metrics.accuracy(gold, predicted):.3f} B3-F1: {f1:.3f}",
     ]

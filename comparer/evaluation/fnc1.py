@@ -93,10 +93,14 @@ def pair_in(pair: StancePair, chosen: set[str]) -> bool | None:
     return None
 
 
-def evaluate(bodies_path, stances_path, *, model, encode, limit: int | None = None, progress: bool = False
-             ) -> list[str]:
-    """Report lines for a labelled FNC-1 file; the last is the benchmark's summary line."""
+def evaluate(bodies_path, stances_path, *, model, encode, limit: int | None = None, progress: bool = False,
+             errors=None) -> list[str]:
+    """Report lines for a labelled FNC-1 file; the last is the benchmark's summary line.
+
+    Misclassified pairs are written to ``errors`` if given.
+    """
     from comparer.evaluation import metrics
+    from comparer.evaluation.errors import error_lines
     from comparer.relations_model import restricted_argmax
     from comparer.relations_model.pairs import LABELS
 
@@ -115,5 +119,6 @@ def evaluate(bodies_path, stances_path, *, model, encode, limit: int | None = No
         metrics.format_confusion(metrics.confusion(gold, predicted, FNC_LABELS), FNC_LABELS),
         metrics.format_per_class(per_class),
         f"weighted score {score:.2f} of {best:.2f}",
+        *error_lines(errors, pairs, gold, predicted, proba),
         f"FNC-1 score: {100 * score / best:.2f}% macro-F1: {macro:.3f} disagree-F1: {per_class['disagree']['f1']:.3f}",
     ]

@@ -42,9 +42,10 @@ def load(path, split: str | None = None, limit: int | None = None) -> list[Stanc
 
 
 def evaluate(path, *, model, encode, split: str | None = None, limit: int | None = None,
-             progress: bool = False) -> list[str]:
-    """3-way accuracy and contradiction F1."""
+             progress: bool = False, errors=None) -> list[str]:
+    """3-way accuracy and contradiction F1 (misclassified pairs written to ``errors`` if given)."""
     from comparer.evaluation import metrics
+    from comparer.evaluation.errors import error_lines
     from comparer.relations_model import restricted_argmax
 
     pairs = load(path, split, limit)
@@ -58,5 +59,6 @@ def evaluate(path, *, model, encode, split: str | None = None, limit: int | None
         f"SICK: {len(pairs)} pairs{f' ({split})' if split else ''}",
         metrics.format_confusion(metrics.confusion(gold, predicted, SICK_LABELS), SICK_LABELS),
         metrics.format_per_class(per_class),
+        *error_lines(errors, pairs, gold, predicted, proba),
         f"SICK acc: {metrics.accuracy(gold, predicted):.3f} contradiction-F1: {per_class['CONTRADICTION']['f1']:.3f}",
     ]

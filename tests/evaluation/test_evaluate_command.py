@@ -44,3 +44,21 @@ def test_sick_prints_accuracy_and_contradiction_f1():
 def test_missing_file_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         _run("sick", "--file", str(tmp_path / "missing.txt"))
+
+
+def test_errors_file_lists_exactly_the_misclassified_pairs(tmp_path):
+    import csv
+
+    target = tmp_path / "sick-errors.tsv"
+    lines = _run("sick", "--file", str(SHARED_DATA / "sick" / "SICK_train_trial.txt"), "--split", "TRIAL",
+                 "--limit", "60", "--errors", str(target))
+    # The summary line stays last; the line before it says how many rows went to the file.
+    accuracy = float(re.fullmatch(r"SICK acc: ([01]\.\d{3}) .*", lines[-1]).group(1))
+    count = int(re.fullmatch(rf"(\d+) misclassified pairs written to {re.escape(str(target))}", lines[-2]).group(1))
+    with open(target, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(rows) == count
+    assert abs((60 - count) / 60 - accuracy) < 0.001
+    assert all(row["gold"] != row["predicted"] for row in rows)
+    assert {row["gold"] for row in rows} <= {"ENTAILMENT", "CONTRADICTION", "NEUTRAL"}
+    assert all(row["claim"] and row["evidence"] for row in rows)

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             subparser.add_argument("--limit", type=int, help="Only the first N rows (a quick run).")
             subparser.add_argument("--model", type=Path, help="Artefact to score (default: the committed one).")
             subparser.add_argument("--no-progress", action="store_true")
+            subparser.add_argument("--errors", type=Path, metavar="FILE",
+                                   help="Write the misclassified pairs (labels, probabilities, texts) to FILE as TSV.")
 
     def handle(self, *args, benchmark, **options):
         from comparer.evaluation import emergent, fnc1, sick
@@ -40,7 +42,8 @@ class Command(BaseCommand):
         def encode(texts):
             return cache.encode(texts, progress=progress)
 
-        common = {"model": model, "encode": encode, "limit": options.get("limit"), "progress": progress}
+        common = {"model": model, "encode": encode, "limit": options.get("limit"), "progress": progress,
+                  "errors": options.get("errors")}
         try:
             if benchmark == "fnc1":
                 lines = fnc1.evaluate(options["bodies"], options["stances"], **common)
