@@ -46,12 +46,14 @@ def evaluate(path, *, model, encode, split: str | None = None, limit: int | None
     """3-way accuracy and contradiction F1 (misclassified pairs written to ``errors`` if given)."""
     from comparer.evaluation import metrics
     from comparer.evaluation.errors import error_lines
+    from comparer.evaluation.rules import with_app_rules
     from comparer.relations_model import restricted_argmax
 
     pairs = load(path, split, limit)
     if not pairs:
         raise DatasetError(f"{path}: no pairs{f' in split {split}' if split else ''}")
     proba = model.predict_proba(pairs, encode, progress)
+    proba = with_app_rules(pairs, proba, encode)
     predicted = [FROM_APP[label] for label in restricted_argmax(proba, ("agree", "contradict", "unrelated"))]
     gold = [FROM_APP[pair.label] for pair in pairs]
     per_class = metrics.per_class_f1(gold, predicted, SICK_LABELS)

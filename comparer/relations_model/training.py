@@ -21,6 +21,7 @@ import numpy as np
 from django.conf import settings
 
 from comparer.evaluation import emergent, fnc1, metrics, sick
+from comparer.evaluation.rules import with_app_rules
 from comparer.relations_model import RelationModel, featurize, restricted_argmax, save_model
 from comparer.relations_model.encoding_cache import EncodingCache
 from comparer.relations_model.features import Analyzer, tokens, stem, STOP
@@ -161,8 +162,11 @@ def score_validation(model: RelationModel, validation: dict[str, list[StancePair
 
     def probabilities(source: str) -> np.ndarray:
         if proba_by_source is not None:
-            return proba_by_source[source]
-        return model.predict_proba(validation[source], encode, progress)
+            proba = proba_by_source[source]
+        else:
+            proba = model.predict_proba(validation[source], encode, progress)
+        # Sentence pairs get the relate stage's rules, as in the evaluate command and the app.
+        return proba if source == "fnc1" else with_app_rules(validation[source], proba, encode)
 
     if validation["fnc1"]:
         pairs = validation["fnc1"]
@@ -197,7 +201,7 @@ def score_validation(model: RelationModel, validation: dict[str, list[StancePair
                            "contradiction_f1": per_class["contradict"]["f1"]}
     if validation["curator"] and proba_by_source is None:
         pairs = validation["curator"]
-        predicted = restricted_argmax(model.predict_proba(pairs, encode), LABELS)
+        predicted = restricted_argmax(with_app_rules(pairs, model.predict_proba(pairs, encode), encode), LABELS)
         figures["curator"] = {"pairs": len(pairs), "acc": metrics.accuracy([p.label for p in pairs], predicted)}
     return figures
 

@@ -110,3 +110,50 @@ def test_a_denied_no_show_is_an_appearance_and_compatible_accounts_do_not_confli
     # Different happenings (no shared content word) are never played against each other.
     assert status_conflict("Ukraine did not show up.", "The summit was postponed.", 0.8) is None
     assert status_conflict("Ukraine did not show up at the exchange.", "The exchange was postponed.", 0.4) is None
+
+
+def test_a_close_headline_that_calls_the_story_false_or_asks_it_is_no_paraphrase():
+    # Emergent headlines: close wording, opposite stance; the model's contradiction stands.
+    stolen = _claim("The Batmobile was stolen")
+    asked = _claim("Batmobile stolen in Detroit? Good one, joker")
+    verdict = judge(stolen, asked, similarity=0.8, proba=_proba(contradict=0.7, agree=0.2, discusses=0.1))
+    assert verdict.label == "contradict" and not verdict.details.get("contradiction_overruled")
+    hoax = _claim("Video of the Batmobile being stolen was a hoax")
+    verdict = judge(_claim("Video shows the Batmobile being stolen"), hoax, similarity=0.8,
+                    proba=_proba(contradict=0.7, agree=0.3))
+    assert verdict.label == "contradict"
+    # Same cue on both sides: still a paraphrase, the contradiction is overruled.
+    verdict = judge(_claim("Police called the Batmobile theft a hoax"), hoax, similarity=0.8,
+                    proba=_proba(contradict=0.6, agree=0.4))
+    assert verdict.label == "agree" and verdict.details["contradiction_overruled"]
+
+
+def test_apply_rules_gives_benchmark_pairs_the_judgement_the_app_gives():
+    from comparer.pipeline.relate import apply_rules
+
+    texts_a = ["Russian forces entered the Dnipropetrovsk region on Sunday.",
+               "Ukraine fails to show up for agreed prisoner and body exchange",
+               "A man is playing a guitar on the stage",
+               "Ukrainian forces lost more than 3,435 troops killed over the past week."]
+    texts_b = ["Russian forces did not enter the Dnipropetrovsk region on Sunday.",
+               "Ukraine did not show up at the agreed-upon location for the POW and body exchange.",
+               "A woman is slicing an onion in the kitchen",
+               "Fewer than 600 Ukrainian soldiers were killed over the past week."]
+    # Vectors with the cosines the rules need: 0.9, 0.8, 0.3 and 0.7.
+    angles = np.arccos([0.9, 0.8, 0.3, 0.7])
+    vectors_a = np.tile([1.0, 0.0], (4, 1))
+    vectors_b = np.stack([np.cos(angles), np.sin(angles)], axis=1) * 3   # length does not matter
+    proba = np.array([_proba(agree=0.8, contradict=0.2),       # negation rule beats the model
+                      _proba(contradict=0.6, agree=0.3, discusses=0.1),   # paraphrase: overruled
+                      _proba(contradict=0.45, unrelated=0.4, agree=0.15),  # not the more likely reading
+                      _proba(agree=0.9, contradict=0.1)])      # numeric mismatch
+    adjusted, reasons = apply_rules(texts_a, texts_b, vectors_a, vectors_b, proba)
+    assert reasons == ["negation", None, None, "numeric_mismatch"]
+    assert list(adjusted[0]) == list(_proba(contradict=1.0)) and list(adjusted[3]) == list(_proba(contradict=1.0))
+    assert LABELS[int(np.argmax(adjusted[1]))] == "agree" and adjusted[1][LABELS.index("contradict")] == 0
+    assert LABELS[int(np.argmax(adjusted[2]))] == "unrelated" and adjusted[2][LABELS.index("contradict")] == 0
+    # The same pairs through judge(): the labels agree.
+    for i, expected in enumerate(["contradict", "agree", "unrelated", "contradict"]):
+        verdict = judge(_claim(texts_a[i]), _claim(texts_b[i]), similarity=float(np.cos(angles[i])), proba=proba[i])
+        assert verdict.label == expected
+    assert proba[0][LABELS.index("agree")] == 0.8   # the input is not changed

@@ -1,0 +1,33 @@
+"""The relate stage's rules on benchmark sentence pairs, so the figures describe what the app decides.
+
+The app labels a claim pair with ``relate.judge``: confident rules first (numeric mismatch, plain
+negation, incompatible accounts of one happening), then the model, whose contradiction is
+overruled for a paraphrase or when it is not the more likely reading. ``with_app_rules`` applies
+the same decisions to the model's probabilities for sentence pairs (SICK, Emergent headlines).
+Document pairs (FNC-1 bodies) are left as the model reads them: the rules compare two sentences.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from comparer.relations_model.pairs import StancePair
+
+
+def with_app_rules(pairs: Sequence[StancePair], proba: np.ndarray,
+                   encode: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+    from comparer.pipeline.relate import apply_rules
+
+    rows = [i for i, pair in enumerate(pairs) if not pair.evidence_is_document]
+    if not rows:
+        return proba
+    texts_a, texts_b = [pairs[i].claim for i in rows], [pairs[i].evidence for i in rows]
+    texts = list(dict.fromkeys(texts_a + texts_b))
+    vectors = encode(texts)
+    row_of = {text: i for i, text in enumerate(texts)}
+    adjusted, _ = apply_rules(texts_a, texts_b, vectors[[row_of[t] for t in texts_a]],
+                              vectors[[row_of[t] for t in texts_b]], proba[rows])
+    result = np.array(proba, dtype=np.float64, copy=True)
+    result[rows] = adjusted
+    return result

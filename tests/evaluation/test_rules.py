@@ -1,0 +1,30 @@
+"""Benchmark sentence pairs get the relate stage's rules; document pairs do not."""
+import numpy as np
+
+from comparer.evaluation.rules import with_app_rules
+from comparer.pipeline.embed import encode
+from comparer.relations_model.pairs import LABELS, StancePair
+
+CONTRADICT = LABELS.index("contradict")
+
+
+def test_sentence_pairs_get_the_rules_and_documents_keep_the_model_reading():
+    negated = StancePair("Russian forces entered the Dnipropetrovsk region on Sunday.",
+                         "Russian forces did not enter the Dnipropetrovsk region on Sunday.", "contradict")
+    paraphrase = StancePair("Ukraine did not show up for the prisoner exchange on Saturday.",
+                            "Ukraine did not show up for Saturday's prisoner exchange.", "agree")
+    document = StancePair("Russian forces entered the Dnipropetrovsk region on Sunday.",
+                          "Russian forces did not enter the Dnipropetrovsk region on Sunday. Officials said so.",
+                          "contradict", evidence_is_document=True)
+    proba = np.array([[0.8, 0.2, 0.0, 0.0], [0.3, 0.6, 0.1, 0.0], [0.8, 0.2, 0.0, 0.0]])
+    adjusted = with_app_rules([negated, paraphrase, document], proba, encode)
+    assert LABELS[int(np.argmax(adjusted[0]))] == "contradict"          # plain negation, as judge() decides
+    assert adjusted[1][CONTRADICT] == 0 and LABELS[int(np.argmax(adjusted[1]))] == "agree"   # paraphrase
+    assert list(adjusted[2]) == list(proba[2])                           # a body is not a claim sentence
+    assert proba[0][CONTRADICT] == 0.2                                   # the input is left alone
+
+
+def test_only_documents_is_a_no_op():
+    document = StancePair("Headline", "Body one. Body two.", "agree", evidence_is_document=True)
+    proba = np.array([[0.1, 0.6, 0.2, 0.1]])
+    assert with_app_rules([document], proba, encode) is proba
