@@ -11,7 +11,8 @@ present in the pair (negation, antonym, different speakers) or ``model``. Withou
 artefact a rule-based judge is used and a warning is logged.
 
 ``relate_event`` stores the decisions, never touching a curator-locked relation, and skips
-pairs of syndicated copies (a copy is not a confirmation).
+pairs of syndicated copies (a copy is not a confirmation). ``apply_rules`` gives benchmark
+sentence pairs the same rules and overrules, so the evaluation scores what the app decides.
 """
 from __future__ import annotations
 

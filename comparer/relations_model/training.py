@@ -155,8 +155,12 @@ class TrainingReport:
 
 
 def score_validation(model: RelationModel, validation: dict[str, list[StancePair]], cache: EncodingCache,
-                     datasets: Datasets, progress: bool, proba_by_source: dict | None = None) -> dict:
-    """Figures on the held-out pairs; ``proba_by_source`` gives precomputed probabilities."""
+                     datasets: Datasets, progress: bool, proba_by_source: dict | None = None,
+                     rules: bool = True) -> dict:
+    """Figures on the held-out pairs; ``proba_by_source`` gives precomputed probabilities.
+
+    Sentence pairs get the relate stage's rules (``evaluation.rules``) unless ``rules`` is false.
+    """
     figures = {}
     encode = cache.encode
 
@@ -166,7 +170,7 @@ def score_validation(model: RelationModel, validation: dict[str, list[StancePair
         else:
             proba = model.predict_proba(validation[source], encode, progress)
         # Sentence pairs get the relate stage's rules, as in the evaluate command and the app.
-        return proba if source == "fnc1" else with_app_rules(validation[source], proba, encode)
+        return proba if source == "fnc1" or not rules else with_app_rules(validation[source], proba, encode)
 
     if validation["fnc1"]:
         pairs = validation["fnc1"]
@@ -312,6 +316,13 @@ def train(data_dir: Path | None = None, *, validate: bool = True, output: Path |
             figures = score_validation(model, validation, cache, datasets, progress, blended)
             lines += describe(figures, "  blend of both (each held-out group scored by a blend fitted without it, "
                                        "5-fold):")
+            sentences_only = {**validation, "fnc1": [], "curator": []}
+            plain = score_validation(model, sentences_only, cache, datasets, progress, blended, rules=False)
+            lines.append("  the same blend without the relate stage's rules: "
+                         + "; ".join(part for part in (
+                             f"Emergent stance-acc {plain['emergent']['stance_acc']:.3f}" if "emergent" in plain else "",
+                             f"SICK acc {plain['sick']['acc']:.3f} contradiction-F1 "
+                             f"{plain['sick']['contradiction_f1']:.3f}" if "sick" in plain else "") if part))
             blend = cross_training.final_blend(validation, feature_proba, cross_proba, sha1)
         if datasets.curator:
             model = fit_on(train_pairs)

@@ -28,3 +28,19 @@ def test_only_documents_is_a_no_op():
     document = StancePair("Headline", "Body one. Body two.", "agree", evidence_is_document=True)
     proba = np.array([[0.1, 0.6, 0.2, 0.1]])
     assert with_app_rules([document], proba, encode) is proba
+
+
+def test_training_validation_scores_sentence_pairs_with_and_without_the_rules(tmp_path):
+    from comparer.relations_model.encoding_cache import EncodingCache
+    from comparer.relations_model.training import score_validation
+
+    negated = StancePair("Russian forces entered the Dnipropetrovsk region on Sunday.",
+                         "Russian forces did not enter the Dnipropetrovsk region on Sunday.", "contradict")
+    same = StancePair("A man is playing a guitar on the stage.", "A man plays the guitar on stage.", "agree")
+    validation = {"fnc1": [], "emergent": [], "sick": [negated, same], "curator": []}
+    proba = {"sick": np.array([[0.8, 0.2, 0.0, 0.0], [0.9, 0.05, 0.0, 0.05]])}
+    cache = EncodingCache(tmp_path / "vectors.npz")
+    with_rules = score_validation(None, validation, cache, None, False, proba)
+    without = score_validation(None, validation, cache, None, False, proba, rules=False)
+    assert with_rules["sick"]["acc"] == 1.0 and with_rules["sick"]["contradiction_f1"] == 1.0
+    assert without["sick"]["acc"] == 0.5 and without["sick"]["contradiction_f1"] == 0.0
