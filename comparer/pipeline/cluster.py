@@ -334,21 +334,13 @@ def cluster_claims(event: Event, regroup: bool = False) -> int:
 
 
 def _event_claims(event: Event) -> list[Claim]:
-    """The event's claims with a vector, their cluster, in reading order.
+    """The event's claims with a vector (read in binary), their cluster, in reading order;
+    cluster centroids are not read."""
+    from comparer.pipeline import embed
 
-    Vectors are read in pgvector's binary form (``vector_send``: two 16-bit header fields, then
-    big-endian float32s), about ten times faster than parsing their text; cluster centroids are
-    not read at all.
-    """
-    from django.db.models import BinaryField, Func
-
-    claims = list(Claim.objects.filter(event=event, embedding__isnull=False)
-                  .select_related("cluster").defer("embedding", "cluster__centroid")
-                  .annotate(vector_bytes=Func(F("embedding"), function="vector_send", output_field=BinaryField()))
-                  .order_by("article__published_at", "article_id", "position"))
-    for claim in claims:
-        claim.embedding = np.frombuffer(bytes(claim.vector_bytes), dtype=">f4", offset=4).astype(np.float32)
-    return claims
+    return embed.with_vectors(Claim.objects.filter(event=event, embedding__isnull=False)
+                              .select_related("cluster").defer("cluster__centroid")
+                              .order_by("article__published_at", "article_id", "position"))
 
 
 def _next_position(event: Event) -> int:

@@ -330,8 +330,12 @@ def relate_event(event: Event, only_claim_ids: set[int] | None = None) -> int:
     """Judge every cross-outlet pair in the event that involves a new claim. Returns rows written."""
     from comparer.relations_model import load_model
 
-    claims = list(Claim.objects.filter(event=event, embedding__isnull=False, is_checkworthy=True)
-                  .select_related("article", "article__outlet"))
+    from comparer.pipeline import embed
+
+    # Vectors in binary; the articles' texts are not read (only their outlet and copy links are).
+    claims = embed.with_vectors(Claim.objects.filter(event=event, embedding__isnull=False, is_checkworthy=True)
+                                .select_related("article", "article__outlet")
+                                .defer("article__text", "article__standfirst", "article__metadata"))
     if len(claims) < 2:
         return 0
     matrix = np.stack([np.asarray(c.embedding, dtype=np.float32) for c in claims])
