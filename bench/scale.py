@@ -465,6 +465,17 @@ def search_times(queries_text, query_vectors, samples):
     return full, pre_encoded, bare, bare_binary
 
 
+def forget_relation_readings() -> None:
+    """Empty the cross-encoder's per-process memo: the same held-out articles are added at every
+    size, and their pairs' readings remembered from the first size would flatter the later ones."""
+    from comparer.relations_model import load_model
+
+    model = load_model()
+    cross_encoder = model.cross_encoder() if model is not None else None
+    if cross_encoder is not None:
+        cross_encoder._memo.clear()
+
+
 def add_one_article_times(held_out, bodies, titles):
     """Ingest + analyse one new article on an existing story, then remove it again."""
     from datetime import timedelta
@@ -485,6 +496,7 @@ def add_one_article_times(held_out, bodies, titles):
                      .values_list("published_at", flat=True).first())
         when = mate_date + timedelta(hours=2) if mate_date else newest
         article, _ = ingest_article(article_input(body_id, bodies[body_id], titles[body_id], index, when))
+        forget_relation_readings()
         with CaptureQueriesContext(connection) as captured, Timer() as timer:
             report = analyze([article])
         assert report.failed == 0, f"analysis of held-out body {body_id} failed"
