@@ -57,7 +57,7 @@ HEDGES = re.compile(r"\b(reportedly|allegedly|claim(?:s|ed)?|according to|could 
 # that cannot all be true; the sentence-pair models miss this because the wording differs.
 NO_SHOW, APPEARED, POSTPONED, HELD, NOT_HELD = "no-show", "appeared", "postponed", "held", "not held"
 _STATUS_PATTERNS = [
-    (NO_SHOW, re.compile(r"\b(?:did not|didn't|failed to|refused to|declined to)\s+(?:show up|turn up|appear|attend|"
+    (NO_SHOW, re.compile(r"\b(?:did not|didn't|fail(?:s|ed)? to|refused to|declined to)\s+(?:show up|turn up|appear|attend|"
                          r"come|arrive)\b|\bno-show\b|\bstayed away\b|\bboycott(?:ed|s)?\b", re.IGNORECASE)),
     (NOT_HELD, re.compile(r"\b(?:did not|didn't|has not|hasn't|had not|was not|wasn't|never)\s+"
                           r"(?:take place|taken place|happen(?:ed)?|go ahead|gone ahead|held)\b", re.IGNORECASE)),
@@ -173,9 +173,39 @@ def _paraphrase(text_a: str, text_b: str, similarity: float) -> bool:
             and _debunks(text_a) == _debunks(text_b) and ("?" in text_a) == ("?" in text_b))
 
 
+def _same_account(text_a: str, text_b: str) -> bool:
+    """Both sentences give the same fate of a happening and no incompatible one ("Russian officials
+    said Ukraine did not show up" / "Ukraine fails to show up at prisoner, body exchange")."""
+    statuses_a, statuses_b = happening_statuses(text_a), happening_statuses(text_b)
+    return bool(statuses_a & statuses_b) and not any(
+        frozenset((a, b)) in _CONFLICTS for a in statuses_a for b in statuses_b)
+
+
+# What a denial denies: the rest of its clause, after "that" or "claim(s)/report(s) that" when
+# present ("rejected Moscow's claim that 3,435 Ukrainian soldiers were killed").
+_DENIED_CLAUSE = re.compile(r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?|refut(?:e|es|ed))\b\s+"
+                            r"(?:(?:[\w'’]+\s+){0,3}?(?:claims?|reports?|allegations?|suggestions?)\s+)?(?:that\s+)?"
+                            r"(?P<clause>[^.;]+)", re.IGNORECASE)
+
+
+def _denied_content(text: str) -> set[str] | None:
+    match = _DENIED_CLAUSE.search(text)
+    return _content(match.group("clause")) if match else None
+
+
+def _deny_different_things(text_a: str, text_b: str) -> bool:
+    """Both sentences deny something, and the denied clauses share no content word: two denials
+    of different claims ("rejected the claim that 3,435 soldiers were killed" / "denied that
+    Russian forces had entered the region") take the same side, whatever refuting words they share."""
+    denied_a, denied_b = _denied_content(text_a), _denied_content(text_b)
+    return bool(denied_a) and bool(denied_b) and not (denied_a & denied_b)
+
+
 def contradiction_overruled(text_a: str, text_b: str, similarity: float, probability: float) -> bool:
-    """A model contradiction that is not kept: not the more likely reading outright, or a paraphrase."""
-    return probability < MIN_CONTRADICT_SCORE or _paraphrase(text_a, text_b, similarity)
+    """A model contradiction that is not kept: not the more likely reading outright, a paraphrase,
+    the same account of a happening, or two denials of different things."""
+    return (probability < MIN_CONTRADICT_SCORE or _paraphrase(text_a, text_b, similarity)
+            or _same_account(text_a, text_b) or _deny_different_things(text_a, text_b))
 
 
 def _speakers_conflict(claim_a: Claim, claim_b: Claim) -> bool:

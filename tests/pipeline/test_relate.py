@@ -78,6 +78,38 @@ def test_same_polarity_paraphrases_are_not_contradictions():
     assert weak.label == "discusses"
 
 
+def test_the_same_account_of_a_happening_is_no_contradiction():
+    # Seed wording: both say Ukraine did not show up; the model's reading must not stand.
+    a = _claim("Russian officials said Ukraine did not show up at the agreed location on Saturday.")
+    b = _claim("Ukraine fails to show up at prisoner, body exchange")
+    verdict = judge(a, b, similarity=0.7, proba=_proba(contradict=0.57, agree=0.3, discusses=0.13))
+    assert verdict.label == "agree" and verdict.details["contradiction_overruled"]
+    # Incompatible accounts are still a contradiction, by the rule, whatever the model says.
+    postponed = _claim("Ukrainian officials said the exchange has been postponed until next week.")
+    verdict = judge(a, postponed, similarity=0.7, proba=_proba(agree=0.6, discusses=0.4))
+    assert verdict.label == "contradict" and verdict.details["accounts"] == ["no-show", "postponed"]
+    assert verdict.reason == "attribution_conflict"  # Russian against Ukrainian officials
+
+
+def test_two_denials_of_different_claims_take_the_same_side():
+    casualties = _claim("The General Staff also rejected Moscow's claim that 3,435 Ukrainian soldiers were killed "
+                        "during the past week.")
+    entry = _claim("Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region.")
+    verdict = judge(casualties, entry, similarity=0.6, proba=_proba(contradict=0.81, agree=0.1, discusses=0.09))
+    assert verdict.label != "contradict" and verdict.details["contradiction_overruled"]
+    # A denial against the claim it denies stands.
+    claim = _claim("Russian troops push into Dnipropetrovsk region for the first time")
+    verdict = judge(claim, entry, similarity=0.7, proba=_proba(contradict=0.9, discusses=0.1))
+    assert verdict.label == "contradict"
+    # Denials of the same thing share the denied content: this rule stays out of it.
+    from comparer.pipeline.relate import _deny_different_things
+
+    assert _deny_different_things(casualties.text, entry.text)
+    assert not _deny_different_things("Kyiv denies reports that Russian forces entered the Dnipropetrovsk region.",
+                                      entry.text)
+    assert not _deny_different_things(claim.text, entry.text)  # only one side denies
+
+
 def test_no_show_and_postponement_are_incompatible_accounts():
     from comparer.pipeline.relate import happening_statuses, status_conflict
 
