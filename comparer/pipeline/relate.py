@@ -343,6 +343,14 @@ def candidate_pairs(claims: list[Claim], similarities: np.ndarray, only_claim_id
     count = len(claims)
     outlets = np.array([claim.article.outlet_id for claim in claims])
     mask = np.triu(similarities >= MIN_SIMILARITY, k=1) & (outlets[:, None] != outlets[None, :])
+    # A syndicated copy's sentence that its original also has is the original's claim, repeated:
+    # judged once, through the original, so a copy is not counted as a second agreement or
+    # contradiction. Sentences the copy added are judged as its own.
+    sentences = {(claim.article_id, claim.text_hash) for claim in claims}
+    repeated = np.array([claim.article.syndicated_copy_of_id is not None
+                         and (claim.article.syndicated_copy_of_id, claim.text_hash) in sentences for claim in claims],
+                        dtype=bool)
+    mask &= ~repeated[:, None] & ~repeated[None, :]
     if only_claim_ids is not None:
         is_new = np.array([claim.id in only_claim_ids for claim in claims], dtype=bool)
         mask &= is_new[:, None] | is_new[None, :]

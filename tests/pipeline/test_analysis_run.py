@@ -1,4 +1,5 @@
 import pytest
+from django.db.models import Q
 
 from comparer.models import Article, Claim, ClaimRelation, Event
 from comparer.pipeline.run import analyze
@@ -30,6 +31,14 @@ def test_syndicated_copy_is_linked_not_counted(demo_corpus):
     assert copy.event_id == copy.syndicated_copy_of.event_id
     pairs = ClaimRelation.objects.filter(claim_a__article=copy, claim_b__article=copy.syndicated_copy_of)
     assert not pairs.exists()
+    # The copy's sentences that its original has are judged once, through the original's claims.
+    repeated = set(copy.syndicated_copy_of.claims.values_list("text_hash", flat=True))
+    through_copy = ClaimRelation.objects.filter(Q(claim_a__article=copy, claim_a__text_hash__in=repeated)
+                                                | Q(claim_b__article=copy, claim_b__text_hash__in=repeated))
+    assert not through_copy.exists()
+    original = ClaimRelation.objects.filter(Q(claim_a__article=copy.syndicated_copy_of)
+                                            | Q(claim_b__article=copy.syndicated_copy_of))
+    assert original.exists()
 
 
 @pytest.mark.django_db
