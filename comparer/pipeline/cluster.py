@@ -390,11 +390,7 @@ def _attach_claims(event: Event, placed: list[Claim], new: list[Claim]) -> int:
     ClaimCluster.objects.bulk_update([clusters[i] for i in {c.cluster_id for c in changed}], ["centroid"],
                                      batch_size=500)
     if leftover:
-        groups = propositions.group_propositions([c.text for c in leftover],
-                                                 np.stack([unit(c.embedding) for c in leftover]), analyzer)
-        fresh: dict[int, list[Claim]] = {}
-        for claim, group in zip(leftover, groups):
-            fresh.setdefault(group, []).append(claim)
+        fresh = _propositions(leftover, analyzer)
         next_position = _next_position(event)
         changed += _create_clusters([(_new_cluster(event, group_claims, next_position + offset), group_claims)
                                      for offset, group_claims in enumerate(fresh.values())])
@@ -410,17 +406,21 @@ def group_opening_claims(event: Event, claims: list[Claim]) -> None:
     The partition is the one ``cluster_claims`` would make of the event at this point; when more
     articles join, ``cluster_claims`` regroups or attaches as usual.
     """
+    grouped = [c for c in claims if c.embedding is not None]
+    if grouped:
+        _create_clusters([(_new_cluster(event, group_claims, position), group_claims)
+                          for position, group_claims in enumerate(_propositions(grouped).values())])
+
+
+def _propositions(claims: list[Claim], analyzer=None) -> dict[int, list[Claim]]:
+    """The claims (all with vectors) grouped by proposition, groups in order of first appearance."""
     from comparer.pipeline.propositions import group_propositions
 
-    grouped = [c for c in claims if c.embedding is not None]
-    if not grouped:
-        return
     members: dict[int, list[Claim]] = {}
-    for claim, group in zip(grouped, group_propositions([c.text for c in grouped],
-                                                        np.stack([unit(c.embedding) for c in grouped]))):
+    groups = group_propositions([c.text for c in claims], np.stack([unit(c.embedding) for c in claims]), analyzer)
+    for claim, group in zip(claims, groups):
         members.setdefault(group, []).append(claim)
-    _create_clusters([(_new_cluster(event, group_claims, position), group_claims)
-                      for position, group_claims in enumerate(members.values())])
+    return members
 
 
 def _new_cluster(event: Event, group_claims: list[Claim], position: int) -> ClaimCluster:
@@ -459,12 +459,7 @@ def _regroup_claims(event: Event, free: list[Claim]) -> int:
     """Regroup every free claim of the event, reusing cluster rows where membership carries over."""
     from collections import Counter
 
-    from comparer.pipeline.propositions import group_propositions
-
-    groups = group_propositions([c.text for c in free], np.stack([unit(c.embedding) for c in free]))
-    members: dict[int, list[Claim]] = {}
-    for claim, group in zip(free, groups):
-        members.setdefault(group, []).append(claim)
+    members = _propositions(free)
     existing = list(ClaimCluster.objects.filter(event=event).defer("centroid"))
     reusable = {c.id: c for c in existing if not c.locked}
     taken: set[int] = set()
