@@ -55,7 +55,7 @@ def _prepare_claims(articles) -> dict:
     from comparer.pipeline.run import prepare_claims
 
     try:
-        return prepare_claims(articles, store=False)
+        return prepare_claims(articles)
     except Exception:  # noqa: BLE001 - run.analyze retries each article and records its error on it
         logger.warning("could not prepare the claims of %s articles; analysis will retry them", len(articles),
                        exc_info=True)

@@ -41,7 +41,7 @@ class AnalysisReport:
 
 def extract_article_claims(article: Article) -> list[Claim]:
     """The article's claims: those stored, or, when it has none yet, new unsaved rows from its
-    text (claims are derived from immutable text). ``prepare_claims`` stores new rows."""
+    text (claims are derived from immutable text). ``store_claims`` stores new rows."""
     existing = list(article.claims.all())
     if existing:
         return existing
@@ -55,20 +55,15 @@ def extract_article_claims(article: Article) -> list[Claim]:
 
 
 def prepare_claims(articles: list[Article], report: AnalysisReport | None = None, *, progress: bool = False,
-                   skip_failures: bool = True, store: bool = True) -> dict[int, list[Claim]]:
-    """Every article's claims with their vectors, by article id; stored unless ``store`` is false.
+                   skip_failures: bool = True) -> dict[int, list[Claim]]:
+    """Every article's claims with their vectors, by article id; new claims are not stored.
 
-    Extracts the claims of all ``articles``, encodes every sentence the embedding caches do not
-    know in one batched call, then writes each new claim once, with its vector, in one INSERT
-    for the whole batch. (Writing claims first and their vectors after cost a second write of
-    every row; encoding article by article gave the encoder batches of ~20 sentences.)
-    With ``store=False`` new claims are returned unsaved, for ``store_claims`` to insert once
-    their event is known.
+    Extracts the claims of all ``articles`` and encodes every sentence the embedding caches do
+    not know in one batched call (encoding article by article gave the encoder batches of ~20
+    sentences). Claims already stored keep their rows (and get a vector if they lacked one);
+    new ones come back unsaved, for ``store_claims`` to insert once, with their event.
     An article whose extraction fails is left out and logged (``skip_failures``) or raises.
-    Safe to run concurrently: when another worker stored an article's claims first, its rows
-    are kept and returned.
     """
-    from django.db import IntegrityError
     from django.db.models import prefetch_related_objects
 
     report = report if report is not None else AnalysisReport()
@@ -86,36 +81,10 @@ def prepare_claims(articles: list[Article], report: AnalysisReport | None = None
             getattr(article, "_prefetched_objects_cache", {}).pop("claims", None)
     claims = [claim for article_claims in prepared.values() for claim in article_claims]
     stored_without_vector = [claim for claim in claims if claim.pk is not None and claim.embedding is None]
-    new = [claim for claim in claims if claim.pk is None]
-    if not store:
-        with transaction.atomic():
-            report.encoded += embed.fill_embeddings(claims, progress=progress)
-            if stored_without_vector:
-                Claim.objects.bulk_update(stored_without_vector, ["embedding"], batch_size=500)
-        return prepared
-    try:
-        with transaction.atomic():
-            report.encoded += embed.fill_embeddings(claims, progress=progress)
-            if stored_without_vector:
-                Claim.objects.bulk_update(stored_without_vector, ["embedding"], batch_size=500)
-            embed.insert_rows(new)
-        report.claims += len(new)
-    except IntegrityError:
-        # Another worker stored some of these articles' claims first: article by article, keep theirs.
-        for claim in new:
-            claim.pk, claim._state.adding = None, True
-        for article_id, article_claims in prepared.items():
-            fresh = [claim for claim in article_claims if claim.pk is None]
-            if not fresh:
-                continue
-            try:
-                with transaction.atomic():
-                    embed.fill_embeddings(fresh)
-                    embed.insert_rows(fresh)
-                report.claims += len(fresh)
-            except IntegrityError:
-                logger.info("claims of article %s were stored concurrently", article_id)
-                prepared[article_id] = list(Claim.objects.filter(article_id=article_id))
+    with transaction.atomic():
+        report.encoded += embed.fill_embeddings(claims, progress=progress)
+        if stored_without_vector:
+            Claim.objects.bulk_update(stored_without_vector, ["embedding"], batch_size=500)
     return prepared
 
 
@@ -165,7 +134,7 @@ def reset_machine_decisions() -> None:
 def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, progress: bool = False,
             prepared_claims: dict[int, list[Claim]] | None = None) -> AnalysisReport:
     """Analyse ``articles`` (default: every pending one). ``prepared_claims`` are claims already
-    extracted and encoded by ``prepare_claims(..., store=False)``, by article id (the background
+    extracted and encoded by ``prepare_claims``, by article id (the background
     task does that outside the clustering lock); the others' claims are prepared here."""
     report = AnalysisReport()
     given = prepared_claims or {}
@@ -186,7 +155,7 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
         if index % PREPARE_CHUNK == 0:  # claims and vectors for the next chunk of articles at once
             chunk = [a for a in batch[index:index + PREPARE_CHUNK] if a.id not in given]
             try:
-                prepared = prepare_claims(chunk, report, progress=progress, store=False)
+                prepared = prepare_claims(chunk, report, progress=progress)
             except Exception:  # each article of the chunk is retried alone below, and its error recorded
                 logger.exception("preparing claims for %s articles failed", len(chunk))
                 prepared = {}

@@ -145,44 +145,25 @@ def test_sentences_already_cached_are_not_encoded_again(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_claims_stored_concurrently_by_another_worker_are_kept(monkeypatch):
-    """Two workers prepare the same article: the one that stores second keeps the first one's rows."""
+def test_claims_stored_concurrently_by_another_worker_are_kept():
+    """Two workers prepare the same articles outside the lock (claims unsaved); another one stores
+    ``first``'s claims before this one's locked step does: its rows are kept and put into the
+    event, and the rest are stored."""
     from comparer.pipeline import run
 
     first, second = _ingest(DEMO[0], DEMO[1])
-    real = run.extract_article_claims
-    theirs = []
-
-    def another_worker_stores_first(article):
-        if article.id == second.id and not theirs:  # after our extraction of ``first``, before our INSERT
-            stored = run.prepare_claims([Article.objects.get(id=first.id)])[first.id]
-            theirs.extend(c.id for c in stored)
-        return real(article)
-
-    monkeypatch.setattr(run, "extract_article_claims", another_worker_stores_first)
     prepared = run.prepare_claims([first, second])
-    assert theirs and [c.id for c in prepared[first.id]] == theirs
-    assert sorted(Claim.objects.filter(article=first).values_list("id", flat=True)) == sorted(theirs)
-    assert len(prepared[second.id]) == Claim.objects.filter(article=second).count() > 0
-    assert all(c.pk and c.embedding is not None for c in prepared[second.id])
-
-
-@pytest.mark.django_db
-def test_claims_prepared_outside_the_lock_and_stored_meanwhile_by_another_worker_are_kept():
-    """The background task prepares claims unsaved; if another worker stores the article's claims
-    before this one's locked step does, theirs are kept and put into the event."""
-    from comparer.pipeline import run
-
-    (article,) = _ingest(DEMO[0])
-    prepared = run.prepare_claims([article], store=False)
-    assert prepared[article.id] and all(c.pk is None and c.embedding is not None for c in prepared[article.id])
-    theirs = sorted(c.id for c in run.prepare_claims([Article.objects.get(id=article.id)])[article.id])
-    report = analyze([article], prepared_claims=prepared)
-    assert report.failed == 0 and report.articles == 1 and report.claims == 0
-    stored = Claim.objects.filter(article=article)
-    assert sorted(stored.values_list("id", flat=True)) == theirs
-    article.refresh_from_db()
-    assert article.event_id and all(c.event_id == article.event_id and c.cluster_id for c in stored)
+    assert all(c.pk is None and c.embedding is not None for claims in prepared.values() for c in claims)
+    other = Article.objects.get(id=first.id)
+    other_claims = run.prepare_claims([other])[first.id]
+    theirs = [c.id for c in run.store_claims(other, other_claims, Event.objects.create(title="theirs"),
+                                             run.AnalysisReport())]
+    report = analyze([first, second], prepared_claims=prepared)
+    assert report.failed == 0 and report.articles == 2
+    assert theirs and sorted(Claim.objects.filter(article=first).values_list("id", flat=True)) == sorted(theirs)
+    assert report.claims == Claim.objects.filter(article=second).count() > 0
+    stored = list(Claim.objects.filter(article__in=[first, second]).select_related("article"))
+    assert all(c.embedding is not None and c.event_id == c.article.event_id and c.cluster_id for c in stored)
 
 
 @pytest.mark.django_db
