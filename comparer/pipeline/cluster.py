@@ -74,34 +74,30 @@ def _syndication_pool(article: Article):
 
 
 # The candidates of ``syndication_candidates`` in one statement (it ran as five ORM queries, whose
-# compilation cost more than the database's work): the pool of possible originals, its articles
-# that hold one of the new article's exact sentences, then those holding the claims nearest
-# (HNSW) to its lead sentences.
+# compilation cost more than the database's work): the pool of possible originals
+# (``_syndication_pool``), its articles that hold one of the new article's exact sentences, then
+# those holding the claims nearest (HNSW) to its lead sentences. The nearest claims are
+# materialised once: otherwise the planner repeats the index searches for every pool row.
 _SYNDICATION_CANDIDATES_SQL = """
-WITH pool AS (
-    SELECT id, published_at FROM comparer_article
-    WHERE id <> %(article)s AND outlet_id <> %(outlet)s AND syndicated_copy_of_id IS NULL
-      AND (%(start)s::timestamptz IS NULL OR published_at BETWEEN %(start)s AND %(end)s)
-      AND octet_length(text) BETWEEN %(smallest)s AND %(largest)s
-), exact AS (
+WITH pool AS ({pool}), exact AS (
     SELECT DISTINCT claim.article_id AS id FROM comparer_claim AS claim
-    WHERE claim.text_hash = ANY(%(hashes)s) AND claim.article_id IN (SELECT id FROM pool)
-    LIMIT %(candidates)s
-), nearby AS MATERIALIZED (
-    SELECT near.article_id AS id FROM (VALUES {seeds}) AS seed(vector)
-    CROSS JOIN LATERAL (
-        SELECT claim.article_id FROM comparer_claim AS claim WHERE claim.article_id <> %(article)s
-        ORDER BY claim.embedding <=> seed.vector LIMIT %(neighbours)s
-    ) AS near
-), near_pool AS (
+    WHERE claim.text_hash = ANY(%s) AND claim.article_id IN (SELECT id FROM pool)
+    LIMIT %s
+), nearby AS MATERIALIZED ({nearby}), near_pool AS (
     SELECT pool.id, pool.published_at FROM pool WHERE pool.id IN (SELECT id FROM nearby)
-    ORDER BY pool.published_at, pool.id LIMIT %(candidates)s
+    ORDER BY pool.published_at, pool.id LIMIT %s
 )
 SELECT id FROM (
     SELECT id, 0 AS step, NULL::timestamptz AS published_at FROM exact
     UNION ALL SELECT id, 1, published_at FROM near_pool
 ) AS found ORDER BY step, published_at, id
 """
+_NEAREST_CLAIMS_SQL = """
+    SELECT near.article_id AS id FROM (VALUES {seeds}) AS seed(vector)
+    CROSS JOIN LATERAL (
+        SELECT claim.article_id FROM comparer_claim AS claim WHERE claim.article_id <> %s
+        ORDER BY claim.embedding <=> seed.vector LIMIT %s
+    ) AS near"""
 
 
 def syndication_candidates(article: Article, claims: list[Claim] | None = None) -> list[int]:
@@ -112,43 +108,31 @@ def syndication_candidates(article: Article, claims: list[Claim] | None = None) 
     kept if they are in the pool of ``_syndication_pool`` (a near-identical copy has them both).
     Only without claim vectors, the pool's articles closest in size.
     """
+    from comparer.pipeline import embed
+
     claims = [c for c in (claims or []) if c.text]
-    found: dict[int, None] = {}
+    hashes = list(dict.fromkeys(c.text_hash for c in claims if c.text_hash))[:SYNDICATION_SENTENCES]
     # The lead sentences, not the headline: a copy keeps the body and often retitles it.
     seeds = [c for c in sorted(claims, key=lambda c: (c.is_headline, c.position))
              if c.embedding is not None][:SYNDICATION_SEEDS]
+    pool = _syndication_pool(article)
+    pool_sql, pool_params = pool.values("id", "published_at").query.sql_with_params()
     if seeds:
-        from comparer.pipeline import embed
+        nearby = _NEAREST_CLAIMS_SQL.replace("{seeds}", ", ".join(["(%s::vector)"] * len(seeds)))
+        nearby_params = [embed.BinaryVector(c.embedding) for c in seeds] + [article.id, SYNDICATION_NEIGHBOURS]
+    else:
+        nearby, nearby_params = "SELECT NULL::bigint AS id WHERE false", []
+    sql = _SYNDICATION_CANDIDATES_SQL.replace("{pool}", pool_sql).replace("{nearby}", nearby)
+    params = [*pool_params, hashes, SYNDICATION_CANDIDATES, *nearby_params, SYNDICATION_CANDIDATES]
+    with embed.server_bound_cursor() as cursor:
+        cursor.execute(sql, params)
+        found = dict.fromkeys(article_id for (article_id,) in cursor.fetchall())
+    if not seeds:
+        from django.db.models.functions import Abs
 
         size = len(article.text.encode("utf-8"))
-        margin = SYNDICATION_SIZE_MARGIN * max(size, 1)
-        published = article.published_at
-        params = {
-            "article": article.id, "outlet": article.outlet_id,
-            "start": published - EVENT_WINDOW if published else None,
-            "end": published + timedelta(hours=1) if published else None,
-            "smallest": size - margin, "largest": size + margin,
-            "hashes": list(dict.fromkeys(c.text_hash for c in claims if c.text_hash))[:SYNDICATION_SENTENCES],
-            "candidates": SYNDICATION_CANDIDATES, "neighbours": SYNDICATION_NEIGHBOURS,
-        }
-        params.update((f"seed{i}", embed.BinaryVector(c.embedding)) for i, c in enumerate(seeds))
-        sql = _SYNDICATION_CANDIDATES_SQL.replace(
-            "{seeds}", ", ".join(f"(%(seed{i})s::vector)" for i in range(len(seeds))))
-        with embed.server_bound_cursor() as cursor:
-            cursor.execute(sql, params)
-            found.update(dict.fromkeys(article_id for (article_id,) in cursor.fetchall()))
-        return list(found)
-    pool = _syndication_pool(article)
-    if claims:
-        hashes = list(dict.fromkeys(c.text_hash for c in claims if c.text_hash))[:SYNDICATION_SENTENCES]
-        found.update(dict.fromkeys(
-            Claim.objects.filter(text_hash__in=hashes, article_id__in=pool.values("id"))
-            .values_list("article_id", flat=True).distinct()[:SYNDICATION_CANDIDATES]))
-    from django.db.models.functions import Abs
-
-    size = len(article.text.encode("utf-8"))
-    found.update(dict.fromkeys(pool.annotate(gap=Abs(F("size") - size)).order_by("gap", "id")
-                               .values_list("id", flat=True)[:SYNDICATION_CANDIDATES]))
+        found.update(dict.fromkeys(pool.annotate(gap=Abs(F("size") - size)).order_by("gap", "id")
+                                   .values_list("id", flat=True)[:SYNDICATION_CANDIDATES]))
     return list(found)
 
 
