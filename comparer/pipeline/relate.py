@@ -69,7 +69,8 @@ _STATUS_PATTERNS = [
 ]
 # A denial reaches the account that follows it in the same clause ("denied that it had failed to
 # appear"), not one the speaker then asserts ("... and said the exchange was postponed").
-_DENIAL = re.compile(r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?)\b"
+_DENIAL_VERBS = r"den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?"
+_DENIAL = re.compile(rf"\b(?:{_DENIAL_VERBS})\b"
                      r"(?:(?!\b(?:and|but)\s+(?:said|says|added|insisted|stated)\b)[^.;,])*$", re.IGNORECASE)
 _DENIED = {NO_SHOW: APPEARED, NOT_HELD: HELD, POSTPONED: HELD}
 _CONFLICTS = {frozenset(pair) for pair in ((NO_SHOW, APPEARED), (NO_SHOW, POSTPONED), (NO_SHOW, HELD),
@@ -183,7 +184,7 @@ def _same_account(text_a: str, text_b: str) -> bool:
 
 # What a denial denies: the rest of its clause, after "that" or "claim(s)/report(s) that" when
 # present ("rejected Moscow's claim that 3,435 Ukrainian soldiers were killed").
-_DENIED_CLAUSE = re.compile(r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?|refut(?:e|es|ed))\b\s+"
+_DENIED_CLAUSE = re.compile(rf"\b(?:{_DENIAL_VERBS}|refut(?:e|es|ed))\b\s+"
                             r"(?:(?:[\w'’]+\s+){0,3}?(?:claims?|reports?|allegations?|suggestions?)\s+)?(?:that\s+)?"
                             r"(?P<clause>[^.;]+)", re.IGNORECASE)
 
