@@ -202,6 +202,47 @@ def _deny_different_things(text_a: str, text_b: str) -> bool:
     return bool(denied_a) and bool(denied_b) and not (denied_a & denied_b)
 
 
+# A sentence that only says what something is: a noun phrase of a few words, a copula, then a noun
+# phrase ("The Dnipropetrovsk region is a major mining and industrial centre for Ukraine"). A
+# determiner or a verb of saying inside the subject means the copula belongs to a reported clause
+# ("Analysts say the region is a vital hub"), which is someone's claim, not a description; so does
+# a participle, as in a headline's "Banksy Arrested Real Identity Revealed Is The Same Hoax".
+_DESCRIPTION = re.compile(r"^\s*(?P<subject>(?:[\w'’.-]+\s+){0,5}[\w'’.-]+)\s+(?:is|are|was|were|remains?)\s+"
+                          r"(?:an?|the|one of)\s+(?P<predicate>[^;]+)$", re.IGNORECASE)
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+_SAYING = re.compile(r"\b(?:says?|said|told|tells?|claims?|states?|insists?|believes?|thinks?|thought|reports?|adds?|notes?|"
+                     r"warns?)\b", re.IGNORECASE)
+
+
+def _description_predicate(text: str) -> set[str] | None:
+    """The content words of what an unattributed, unhedged, unnegated description says its subject is."""
+    match = _DESCRIPTION.match(text)
+    if not match or _negated(text) or HEDGES.search(text) or _SAYING.search(match.group("subject")):
+        return None
+    subject = match.group("subject").lower().split()
+    if _DETERMINERS & set(subject[1:]) or any(word.endswith("ed") for word in subject):
+        return None
+    found = attribution.extract(text)
+    if found.speaker or found.is_quote:
+        return None
+    return _content(match.group("predicate"))
+
+
+def _description_beside_denial(text_a: str, text_b: str) -> bool:
+    """One sentence denies a happening and the other only describes what something is, with nothing
+    the denial denies in the description ("The Dnipropetrovsk region is a major mining and industrial
+    centre" / "denied that Russian forces had entered the Dnipropetrovsk region"). The two share the
+    place they are about, which the models read as a contradiction (or, overruled, as agreement); but
+    a description that asserts no happening neither is what a denial denies nor supports the denial,
+    so the pair is unrelated. A description whose predicate names something denied ("... is a Russian
+    stronghold") is left to the model."""
+    for description, denial in ((text_a, text_b), (text_b, text_a)):
+        predicate, denied = _description_predicate(description), _denied_content(denial)
+        if predicate and denied and not (predicate & denied):
+            return True
+    return False
+
+
 def contradiction_overruled(text_a: str, text_b: str, similarity: float, probability: float) -> bool:
     """A model contradiction that is not kept: not the more likely reading outright, a paraphrase,
     the same account of a happening, or two denials of different things."""
@@ -257,6 +298,8 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
     verdict = rule_judgement(claim_a, claim_b, similarity)
     if verdict is not None:
         return verdict
+    if _description_beside_denial(claim_a.text, claim_b.text):
+        return Judgement("unrelated", 1 - similarity, ClaimRelation.Reason.MODEL, {"description_beside_denial": True})
     if proba is not None:
         label = LABELS[int(np.argmax(proba))]
         score = float(proba[LABELS.index(label)])
@@ -280,9 +323,10 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
                 proba: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
     """``judge``'s rules applied to a model's probabilities for sentence pairs (the evaluation's path).
 
-    A pair a rule decides becomes a certain contradiction, with the rule's reason; a contradiction
-    ``judge`` would overrule (a paraphrase, or not the more likely reading) gets probability 0, so
-    the next reading stands. Returns (probabilities, reason per pair or ``None``). The thresholds
+    A pair a rule decides becomes a certain contradiction, with the rule's reason; a description
+    beside a denial it says nothing about becomes certainly unrelated; a contradiction ``judge``
+    would overrule (a paraphrase, or not the more likely reading) gets probability 0, so the next
+    reading stands. Returns (probabilities, reason per pair or ``None``). The thresholds
     that only decide whether the app stores a relation (``MIN_SIMILARITY``, ``MIN_MODEL_SCORE``) are
     left out: a benchmark scores every pair's label.
     """
@@ -300,7 +344,7 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
 
     adjusted = np.array(proba, dtype=np.float64, copy=True)
     reasons: list[str | None] = []
-    contradict = LABELS.index("contradict")
+    contradict, unrelated = LABELS.index("contradict"), LABELS.index("unrelated")
     for i, (text_a, text_b) in enumerate(zip(texts_a, texts_b)):
         similarity = float(similarities[i])
         verdict = rule_judgement(claim(text_a), claim(text_b), similarity)
@@ -308,6 +352,11 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
             adjusted[i] = 0.0
             adjusted[i, contradict] = 1.0
             reasons.append(str(verdict.reason))
+            continue
+        if _description_beside_denial(text_a, text_b):
+            adjusted[i] = 0.0
+            adjusted[i, unrelated] = 1.0
+            reasons.append(None)
             continue
         if contradiction_overruled(text_a, text_b, similarity, float(adjusted[i, contradict])):
             adjusted[i, contradict] = 0.0

@@ -24,6 +24,14 @@ def test_sentence_pairs_get_the_rules_and_documents_keep_the_model_reading():
     assert proba[0][CONTRADICT] == 0.2                                   # the input is left alone
 
 
+def test_a_description_beside_a_denial_is_scored_unrelated_as_judge_decides():
+    description = StancePair("The Dnipropetrovsk region is a major mining and industrial centre for Ukraine.",
+                             "Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region.",
+                             "unrelated")
+    adjusted = with_app_rules([description], np.array([[0.02, 0.96, 0.01, 0.01]]), encode)
+    assert list(adjusted[0]) == [0.0, 0.0, 0.0, 1.0]
+
+
 def test_only_documents_is_a_no_op():
     document = StancePair("Headline", "Body one. Body two.", "agree", evidence_is_document=True)
     proba = np.array([[0.1, 0.6, 0.2, 0.1]])

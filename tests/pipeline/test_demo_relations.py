@@ -39,3 +39,16 @@ def test_seed_quote_attribution_is_stored(demo_corpus):
     awaiting = Claim.objects.get(article__outlet__name="Al Mayadeen English",
                                  text__startswith="We are awaiting official communications")
     assert awaiting.speaker_normalized == "Alexander Zorin" and awaiting.channel_normalized == "TASS"
+
+
+@pytest.mark.django_db
+def test_the_regions_background_description_does_not_contradict_the_denial_of_entry(demo_corpus):
+    background = Claim.objects.get(text__startswith="The Dnipropetrovsk region is a major mining and industrial centre")
+    denials = list(Claim.objects.filter(text__contains="denied that Russian forces had entered the Dnipropetrovsk"))
+    assert len(denials) >= 2
+    assert not ClaimRelation.objects.filter(label="contradict").filter(
+        claim_a__in=[background, *denials], claim_b__in=[background, *denials]).exists()
+    # The claim the denials are about still contradicts them.
+    push = Claim.objects.get(text__startswith="Russian troops push into Dnipropetrovsk region")
+    assert ClaimRelation.objects.filter(label="contradict").filter(
+        claim_a__in=[push, *denials], claim_b__in=[push, *denials]).count() == len(denials)

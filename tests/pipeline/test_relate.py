@@ -110,6 +110,49 @@ def test_two_denials_of_different_claims_take_the_same_side():
     assert not _deny_different_things(claim.text, entry.text)  # only one side denies
 
 
+def test_a_description_of_a_place_is_unrelated_to_a_denial_of_an_entry_into_it():
+    # Demo wording: the background sentence shares the place with the denial, and the model read the
+    # pair as a contradiction (0.96, 0.61, 0.56 against the three denials).
+    background = _claim("The Dnipropetrovsk region is a major mining and industrial centre for Ukraine.")
+    denials = [_claim("Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region."),
+               _claim("Ukraine's General Staff on Sunday denied that Russian forces had entered the Dnipropetrovsk "
+                      "region."),
+               _claim("General Staff denies Russian entry into Dnipropetrovsk region, disputes loss figures")]
+    for denial, contradict in zip(denials, (0.958, 0.609, 0.558)):
+        proba = _proba(contradict=contradict, agree=(1 - contradict) * 0.6, discusses=(1 - contradict) * 0.4)
+        for first, second in ((background, denial), (denial, background)):
+            verdict = judge(first, second, similarity=0.62, proba=proba)
+            assert verdict.label == "unrelated" and verdict.details["description_beside_denial"]
+    # The claims the denial is about still contradict it.
+    for text in ("Russian troops push into Dnipropetrovsk region for the first time",
+                 "Russia's Defense Ministry claimed earlier in the day that a tank division had advanced beyond the "
+                 "western edge of the Donetsk region into Dnipropetrovsk."):
+        verdict = judge(_claim(text), denials[0], similarity=0.7, proba=_proba(contradict=0.85, discusses=0.15))
+        assert verdict.label == "contradict"
+
+
+def test_only_an_unattributed_description_that_names_nothing_denied_is_set_aside():
+    from comparer.pipeline.relate import _description_beside_denial
+
+    denial = "Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region."
+    assert _description_beside_denial("Pokrovsk is a key logistics hub.", denial)
+    # A description whose predicate names what is denied is left to the model.
+    assert not _description_beside_denial("The Dnipropetrovsk region is a crucial mining and industrial center for "
+                                          "Ukraine, and further Russian advances into the area could severely "
+                                          "impact Kiev's already strained military and economy.", denial)
+    assert not _description_beside_denial("The village is a Russian stronghold.", denial)
+    # A copula inside someone's claim, a negated or hedged one, or a headline's verbs: not a description.
+    for text in ("Analysts say the region is a vital hub.",
+                 "Officials said Pokrovsk is a major mining centre.",
+                 "Pokrovsk is not a major mining centre.",
+                 "Pokrovsk is reportedly a major mining centre.",
+                 "Banksy Arrested Real Identity Revealed Is The Same Hoax From Last Year"):
+        assert not _description_beside_denial(text, denial), text
+    # Without a denial on the other side the rule does not apply.
+    assert not _description_beside_denial("Pokrovsk is a key logistics hub.",
+                                          "Russian forces did not enter the Dnipropetrovsk region.")
+
+
 def test_no_show_and_postponement_are_incompatible_accounts():
     from comparer.pipeline.relate import happening_statuses, status_conflict
 
