@@ -86,10 +86,10 @@ def test_analysis_writes_each_claim_once_with_its_vector_and_encodes_the_batch_i
     # One encoder call for all the articles' sentences, each distinct sentence once.
     assert len(calls) == 1 and sorted(calls[0]) == sorted({c.text for c in claims})
     assert report.encoded == len(calls[0])
-    # Each claim is inserted once, with its vector and its event (one INSERT an article, once the
+    # Each claim is inserted once, with its vector and its event (one COPY an article, once the
     # article's event is chosen); nothing writes claim vectors or events a second time.
     sql = [q["sql"] for q in queries.captured_queries]
-    claim_inserts = [s for s in sql if s.startswith('INSERT INTO "comparer_claim"')]
+    claim_inserts = [s for s in sql if s.startswith(('INSERT INTO "comparer_claim"', 'COPY "comparer_claim"'))]
     assert len(claim_inserts) == len(DEMO)
     assert all('"embedding"' in s and '"event_id"' in s for s in claim_inserts)
     assert not [s for s in sql if s.startswith('UPDATE "comparer_claim"') and ("embedding" in s or "event_id" in s)]
