@@ -52,3 +52,17 @@ def test_the_regions_background_description_does_not_contradict_the_denial_of_en
     push = Claim.objects.get(text__startswith="Russian troops push into Dnipropetrovsk region")
     assert ClaimRelation.objects.filter(label="contradict").filter(
         claim_a__in=[push, *denials], claim_b__in=[push, *denials]).count() == len(denials)
+
+
+@pytest.mark.django_db
+def test_no_relation_in_the_demo_reads_incompatible_accounts_of_the_exchange_as_agreement(demo_corpus):
+    from comparer.pipeline.relate import status_conflict
+
+    for relation in ClaimRelation.objects.exclude(label="contradict").select_related("claim_a", "claim_b"):
+        assert status_conflict(relation.claim_a.text, relation.claim_b.text, similarity=1.0) is None, (
+            relation.label, relation.claim_a.text, relation.claim_b.text)
+    not_missed = Claim.objects.get(text__contains="Ukraine did not miss any meeting")
+    assert ClaimRelation.objects.filter(label="contradict").filter(
+        claim_a__text__contains="did not show up", claim_b=not_missed).union(
+        ClaimRelation.objects.filter(label="contradict", claim_a=not_missed, claim_b__text__contains="did not show up")
+    ).exists()

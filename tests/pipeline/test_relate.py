@@ -187,6 +187,34 @@ def test_a_denied_no_show_is_an_appearance_and_compatible_accounts_do_not_confli
     assert status_conflict("Ukraine did not show up at the exchange.", "The exchange was postponed.", 0.4) is None
 
 
+def test_a_meeting_not_missed_is_an_appearance():
+    from comparer.pipeline.relate import happening_statuses
+
+    assert happening_statuses('"Ukraine did not miss any meeting.') == {"appeared"}
+    assert happening_statuses("Ukraine missed the agreed exchange on Saturday.") == {"no-show"}
+    assert happening_statuses("Kyiv denied that it had missed the exchange.") == {"appeared"}
+    assert happening_statuses("The ministry missed the point of the talks.") == set()
+    # Demo pair the models read as agreement (0.71), at its cosine.
+    verdict = judge(_claim('"Ukraine did not miss any meeting.'),
+                    _claim("Russian officials said Ukraine did not show up at the agreed location on Saturday."),
+                    similarity=0.643, proba=_proba(agree=0.71, discusses=0.165, contradict=0.125))
+    assert verdict.label == "contradict" and verdict.details["accounts"] == ["appeared", "no-show"]
+
+
+def test_incompatible_accounts_conflict_at_any_similarity_worth_judging():
+    # Demo pairs at cosine 0.46-0.52 that the models read as agreement (0.50-0.83).
+    no_show = _claim("Ukraine did not show up for the agreed exchange of prisoners of war and bodies on Saturday, "
+                     "Russian officials said.")
+    denial = _claim("Ukrainian officials denied that Kyiv had failed to appear and said the exchange was postponed "
+                    "until next week.")
+    verdict = judge(no_show, denial, similarity=0.499, proba=_proba(agree=0.834, discusses=0.074, contradict=0.082))
+    assert verdict.label == "contradict" and verdict.reason == "attribution_conflict"
+    assert verdict.details["accounts"] == ["no-show", "appeared"]
+    appeared = _claim("Kyiv denied Russian claims that it had failed to appear at the agreed location on Saturday.")
+    verdict = judge(no_show, appeared, similarity=0.462, proba=_proba(agree=0.502, discusses=0.056, contradict=0.437))
+    assert verdict.label == "contradict"
+
+
 def test_a_close_headline_that_calls_the_story_false_or_asks_it_is_no_paraphrase():
     # Emergent headlines: close wording, opposite stance; the model's contradiction stands.
     stolen = _claim("The Batmobile was stolen")
