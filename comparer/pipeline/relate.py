@@ -4,8 +4,11 @@
 a machine-readable reason (``negation``, ``numeric_mismatch``, ``antonym``,
 ``attribution_conflict``, ``model``). Confident rules come first: the same quantity with
 figures whose ranges cannot both be true is a ``numeric_mismatch`` (both figures kept in
-``details``), and one sentence being the negation of the other (nearly the same words, one
-negated) is a ``negation``. Everything else is decided by the trained relation model
+``details``), one sentence being the negation of the other (nearly the same words, one
+negated) is a ``negation``, so is a denial of what the other sentence plainly asserts, and two
+incompatible accounts of one happening (a no-show against a postponement) are an ``antonym``. A
+description of what something is, beside a denial of a happening it does not name, is unrelated.
+Everything else is decided by the trained relation model
 (``comparer.relations_model``); when the model says *contradict*, the reason names the cue
 present in the pair (negation, antonym, different speakers) or ``model``. Without the model
 artefact a rule-based judge is used and a warning is logged.
@@ -75,8 +78,8 @@ _STATUS_PATTERNS = [
 # A denial reaches the account that follows it in the same clause ("denied that it had failed to
 # appear"), not one the speaker then asserts ("... and said the exchange was postponed").
 _DENIAL_VERBS = r"den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?"
-_DENIAL = re.compile(rf"\b(?:{_DENIAL_VERBS})\b"
-                     r"(?:(?!\b(?:and|but)\s+(?:said|says|added|insisted|stated)\b)[^.;,])*$", re.IGNORECASE)
+_THEN_ASSERTS = r"\b(?:and|but)\s+(?:said|says|added|insisted|stated)\b"
+_DENIAL = re.compile(rf"\b(?:{_DENIAL_VERBS})\b(?:(?!{_THEN_ASSERTS})[^.;,])*$", re.IGNORECASE)
 _DENIED = {NO_SHOW: APPEARED, NOT_HELD: HELD, POSTPONED: HELD}
 _CONFLICTS = {frozenset(pair) for pair in ((NO_SHOW, APPEARED), (NO_SHOW, POSTPONED), (NO_SHOW, HELD),
                                            (POSTPONED, HELD), (NOT_HELD, HELD))}
@@ -191,10 +194,12 @@ def _same_account(text_a: str, text_b: str) -> bool:
 
 
 # What a denial denies: the rest of its clause, after "that" or "claim(s)/report(s) that" when
-# present ("rejected Moscow's claim that 3,435 Ukrainian soldiers were killed").
-_DENIED_CLAUSE = re.compile(rf"\b(?:{_DENIAL_VERBS}|refut(?:e|es|ed))\b\s+"
+# present ("rejected Moscow's claim that 3,435 Ukrainian soldiers were killed"), up to what the
+# speaker then asserts ("denied that Kyiv had failed to appear and said the exchange was postponed").
+# "Refuses to confirm or deny" denies nothing.
+_DENIED_CLAUSE = re.compile(rf"(?<!\bor )\b(?:{_DENIAL_VERBS}|refut(?:e|es|ed))\b\s+"
                             r"(?:(?:[\w'’]+\s+){0,3}?(?:claims?|reports?|allegations?|suggestions?)\s+)?(?:that\s+)?"
-                            r"(?P<clause>[^.;]+)", re.IGNORECASE)
+                            rf"(?P<clause>(?:(?!{_THEN_ASSERTS})[^.;])+)", re.IGNORECASE)
 
 
 def _denied_content(text: str) -> set[str] | None:
@@ -208,6 +213,27 @@ def _deny_different_things(text_a: str, text_b: str) -> bool:
     Russian forces had entered the region") take the same side, whatever refuting words they share."""
     denied_a, denied_b = _denied_content(text_a), _denied_content(text_b)
     return bool(denied_a) and bool(denied_b) and not (denied_a & denied_b)
+
+
+# Most of a denied clause's content words must recur in a sentence for the denial to be of what
+# that sentence asserts.
+DENIED_SHARE = 0.6
+_CONDITIONAL = re.compile(r"\b(?:if|whether|would|could|might|may)\b", re.IGNORECASE)
+
+
+def denial_of_assertion(text_a: str, text_b: str) -> bool:
+    """One sentence denies what the other plainly asserts ("Ukraine's General Staff on Sunday denied that
+    Russian forces had entered the Dnipropetrovsk region" / "Russian forces have advanced into Ukraine's
+    Dnipropetrovsk region ..., the Russian Defense Ministry said"): most of the denied clause's content
+    words are in the other sentence, which itself denies, negates, disputes and supposes nothing."""
+    for denial, other in ((text_a, text_b), (text_b, text_a)):
+        denied = _denied_content(denial)
+        if (not denied or len(denied) < 2 or _denied_content(other) is not None or _negated(other)
+                or _debunks(other) or _CONDITIONAL.search(other)):
+            continue
+        if len(denied & _content(other)) / len(denied) >= DENIED_SHARE:
+            return True
+    return False
 
 
 # A sentence that only says what something is: a noun phrase of a few words, a copula, then a noun
@@ -296,6 +322,12 @@ def rule_judgement(claim_a: Claim, claim_b: Claim, similarity: float) -> Judgeme
             return Judgement("contradict", score, ClaimRelation.Reason.ATTRIBUTION_CONFLICT, accounts | {
                 "speakers": [claim_a.speaker_normalized, claim_b.speaker_normalized]})
         return Judgement("contradict", score, ClaimRelation.Reason.ANTONYM, accounts)
+    if denial_of_assertion(claim_a.text, claim_b.text):
+        score = min(0.9, 0.3 + similarity)
+        if _speakers_conflict(claim_a, claim_b):
+            return Judgement("contradict", score, ClaimRelation.Reason.ATTRIBUTION_CONFLICT, {
+                "speakers": [claim_a.speaker_normalized, claim_b.speaker_normalized], "denial": True})
+        return Judgement("contradict", score, ClaimRelation.Reason.NEGATION, {"denial": True})
     return None
 
 

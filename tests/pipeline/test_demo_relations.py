@@ -66,3 +66,15 @@ def test_no_relation_in_the_demo_reads_incompatible_accounts_of_the_exchange_as_
         claim_a__text__contains="did not show up", claim_b=not_missed).union(
         ClaimRelation.objects.filter(label="contradict", claim_a=not_missed, claim_b__text__contains="did not show up")
     ).exists()
+
+
+@pytest.mark.django_db
+def test_the_ministrys_claimed_advance_contradicts_each_denial_of_entry(demo_corpus):
+    advanced = Claim.objects.get(text__startswith="Russia's Defense Ministry said on Sunday that its forces had advanced")
+    denials = list(Claim.objects.filter(text__contains="denied that Russian forces had entered the Dnipropetrovsk")
+                   .exclude(article=advanced.article))
+    assert denials
+    for denial in denials:
+        relation = ClaimRelation.objects.get(claim_a_id=min(advanced.id, denial.id),
+                                             claim_b_id=max(advanced.id, denial.id))
+        assert relation.label == "contradict", (relation.label, denial.text)

@@ -153,6 +153,45 @@ def test_only_an_unattributed_description_that_names_nothing_denied_is_set_aside
                                           "Russian forces did not enter the Dnipropetrovsk region.")
 
 
+def test_a_denial_contradicts_the_sentence_that_asserts_what_it_denies():
+    # Demo pairs the models read as agreement (0.58-0.67) or discussion.
+    denial = _claim("Ukraine's General Staff on Sunday denied that Russian forces had entered the Dnipropetrovsk "
+                    "region.")
+    for text, similarity, proba in (
+            ("Russian forces have advanced into Ukraine's Dnipropetrovsk region for the first time since the start "
+             "of the offensive, the Russian Defense Ministry said on Sunday.", 0.69,
+             _proba(agree=0.672, discusses=0.252, contradict=0.075)),
+            ("Russia's Defense Ministry said on Sunday that its forces had advanced into Ukraine's Dnipropetrovsk "
+             "region for the first time in the war.", 0.68, _proba(agree=0.584, discusses=0.367, contradict=0.049))):
+        verdict = judge(_claim(text), denial, similarity=similarity, proba=proba)
+        assert verdict.label == "contradict" and verdict.details["denial"], text
+        assert verdict.reason == "attribution_conflict"
+
+
+def test_a_denial_is_not_played_against_what_it_does_not_deny():
+    from comparer.pipeline.relate import denial_of_assertion
+
+    denial = "Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region."
+    # Shares the place only (2 of the 5 denied words): left to the model.
+    assert not denial_of_assertion("The Dnipropetrovsk region is a major mining and industrial centre for Ukraine.",
+                                   denial)
+    # A supposition, a negation, another denial or a sentence reporting the dispute is not an assertion.
+    assert not denial_of_assertion("If Russian forces entered the Dnipropetrovsk region, it would be a first.", denial)
+    assert not denial_of_assertion("Russian forces have not entered the Dnipropetrovsk region.", denial)
+    assert not denial_of_assertion("Kyiv denies reports that Russian forces entered the Dnipropetrovsk region.", denial)
+    assert not denial_of_assertion("Moscow said Russian forces had entered the Dnipropetrovsk region, which Kyiv "
+                                   "disputes.", denial)
+    # What the speaker asserts after the denial is not denied: both say the exchange was postponed.
+    assert not denial_of_assertion("Ukrainian officials denied that Kyiv had failed to appear and said the exchange "
+                                   "was postponed until next week.",
+                                   "Kyiv says prisoner and body exchange postponed until next week")
+    # "Refuses to confirm or deny" denies nothing (Emergent training headline).
+    assert not denial_of_assertion("Morin refuses to confirm or deny report that Apple is buying Path",
+                                   "Apple is buying Path")
+    assert denial_of_assertion("North Korea denies plans to open a restaurant in Scotland",
+                               "North Korea plans to open a restaurant in Scotland")
+
+
 def test_no_show_and_postponement_are_incompatible_accounts():
     from comparer.pipeline.relate import happening_statuses, status_conflict
 
