@@ -127,18 +127,26 @@ def insert_rows(objs, *, ignore_conflicts: bool = False, batch_size: int = 1000)
     with transaction.atomic(savepoint=False), server_bound_cursor() as cursor:
         for start in range(0, len(objs), batch_size):
             chunk = objs[start:start + batch_size]
-            params = []
-            for obj in chunk:
-                for field in fields:
-                    value = field.pre_save(obj, add=True)
-                    if isinstance(field, VectorField):
-                        params.append(None if value is None else BinaryVector(value))
-                    else:
-                        params.append(field.get_db_prep_save(value, connection))
+            params = [value for obj in chunk for value in _column_values(obj, fields, connection)]
             cursor.execute(f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES "
                            + ", ".join([placeholders] * len(chunk)) + " ON CONFLICT DO NOTHING", params)
             for obj in chunk:
                 obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _column_values(obj, fields, connection) -> list:
+    """What ``bulk_create`` would send for ``obj``'s ``fields`` (``auto_now_add`` filled in), with
+    vectors wrapped to go in binary."""
+    from pgvector.django import VectorField
+
+    values = []
+    for field in fields:
+        value = field.pre_save(obj, add=True)
+        if isinstance(field, VectorField):
+            values.append(None if value is None else BinaryVector(value))
+        else:
+            values.append(field.get_db_prep_save(value, connection))
+    return values
 
 
 def copy_rows(objs) -> None:
@@ -166,21 +174,13 @@ def copy_rows(objs) -> None:
         # Binary COPY needs every column's type; the column types Django declares, less any
         # modifier ("varchar(64)" is sent as varchar), and pgvector's oid in this database.
         types = [vector_oid if isinstance(f, VectorField) else f.db_type(connection).split("(")[0] for f in fields]
-        raw = cursor.cursor
-        raw.adapters.register_dumper(BinaryVector, _binary_vector_dumper(vector_oid))
-        with connection.wrap_database_errors:
-            with cursor.copy(f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(types)
-                for obj, (key, _) in zip(objs, keys):
-                    obj.pk = key
-                    row = []
-                    for field in fields:
-                        value = field.pre_save(obj, add=True)
-                        if isinstance(field, VectorField):
-                            row.append(None if value is None else BinaryVector(value))
-                        else:
-                            row.append(field.get_db_prep_save(value, connection))
-                    copy.write_row(row)
+        cursor.cursor.adapters.register_dumper(BinaryVector, _binary_vector_dumper(vector_oid))
+        statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN (FORMAT BINARY)"
+        with connection.wrap_database_errors, cursor.copy(statement) as copy:
+            copy.set_types(types)
+            for obj, (key, _) in zip(objs, keys):
+                obj.pk = key
+                copy.write_row(_column_values(obj, fields, connection))
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
 
