@@ -3,7 +3,8 @@
 The app labels a claim pair with ``relate.judge``: confident rules first (numeric mismatch, plain
 negation, incompatible accounts of one happening, a denial of what the other sentence asserts; a
 description beside a denial it says nothing about is unrelated), then the model, whose contradiction is
-overruled for a paraphrase or when it is not the more likely reading. ``with_app_rules`` applies
+overruled for a paraphrase or when it is not the more likely reading, and whose agreement or
+contradiction with a report of the parties' dispute becomes *discusses*. ``with_app_rules`` applies
 the same decisions to the model's probabilities for sentence pairs (SICK, Emergent headlines).
 Document pairs (FNC-1 bodies) are left as the model reads them: the rules compare two sentences.
 """

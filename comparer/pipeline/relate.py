@@ -7,7 +7,8 @@ figures whose ranges cannot both be true is a ``numeric_mismatch`` (both figures
 ``details``), one sentence being the negation of the other (nearly the same words, one
 negated) is a ``negation``, so is a denial of what the other sentence plainly asserts, and two
 incompatible accounts of one happening (a no-show against a postponement) are an ``antonym``. A
-description of what something is, beside a denial of a happening it does not name, is unrelated.
+description of what something is, beside a denial of a happening it does not name, is unrelated;
+a report of the parties' dispute ("gave conflicting accounts") only discusses either side's account.
 Everything else is decided by the trained relation model
 (``comparer.relations_model``); when the model says *contradict*, the reason names the cue
 present in the pair (negation, antonym, different speakers) or ``model``. Without the model
@@ -277,6 +278,20 @@ def _description_beside_denial(text_a: str, text_b: str) -> bool:
     return False
 
 
+# A sentence that reports the parties' disagreement ("Russia and Ukraine on Sunday gave conflicting
+# accounts of why ...", "trade accusations over ...") takes neither side: against one party's account
+# it discusses, where the models read agreement. In the training files no pair with such a report on
+# one side is labelled agree or contradict (1 Emergent pair; 33 FNC-1 pairs whose headline is one).
+_DISPUTE_REPORT = re.compile(r"\b(?:conflicting|contradictory|competing|differing|rival)\s+(?:accounts?|versions?|claims?|"
+                             r"reports?|narratives?)\b|\btrad(?:e|es|ed|ing)\s+(?:accusations|blame|charges)\b|"
+                             r"\b(?:blame|blamed|blaming|accuse|accused|accusing)\s+each other\b", re.IGNORECASE)
+
+
+def reports_dispute_beside_an_account(text_a: str, text_b: str) -> bool:
+    """Exactly one of the two sentences reports a disagreement between parties."""
+    return bool(_DISPUTE_REPORT.search(text_a)) != bool(_DISPUTE_REPORT.search(text_b))
+
+
 def contradiction_overruled(text_a: str, text_b: str, similarity: float, probability: float) -> bool:
     """A model contradiction that is not kept: not the more likely reading outright, a paraphrase,
     the same account of a happening, or two denials of different things."""
@@ -349,8 +364,13 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
             label = max(others, key=lambda name: proba[LABELS.index(name)])
             score = float(proba[LABELS.index(label)])
             details["contradiction_overruled"] = True
-        # An overruled contradiction still says the pair is related; its next reading stands.
-        if label == "unrelated" or (score < MIN_MODEL_SCORE and not details.get("contradiction_overruled")):
+        if label in ("agree", "contradict") and reports_dispute_beside_an_account(claim_a.text, claim_b.text):
+            label, score = "discusses", float(proba[LABELS.index("discusses")])
+            details["dispute_reported"] = True
+        # An overruled contradiction or agreement still says the pair is related; the reading it
+        # is given stands.
+        if label == "unrelated" or (score < MIN_MODEL_SCORE and not details.get("contradiction_overruled")
+                                    and not details.get("dispute_reported")):
             return Judgement("unrelated", score, ClaimRelation.Reason.MODEL, details)
         if label == "contradict":
             reason, extra = _contradiction_reason(claim_a, claim_b)
@@ -366,7 +386,8 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
     A pair a rule decides becomes a certain contradiction, with the rule's reason; a description
     beside a denial it says nothing about becomes certainly unrelated; a contradiction ``judge``
     would overrule (a paraphrase, or not the more likely reading) gets probability 0, so the next
-    reading stands. Returns (probabilities, reason per pair or ``None``). The thresholds
+    reading stands; an agreement or contradiction with a report of the parties' dispute becomes
+    certainly *discusses*. Returns (probabilities, reason per pair or ``None``). The thresholds
     that only decide whether the app stores a relation (``MIN_SIMILARITY``, ``MIN_MODEL_SCORE``) are
     left out: a benchmark scores every pair's label.
     """
@@ -400,6 +421,10 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
             continue
         if contradiction_overruled(text_a, text_b, similarity, float(adjusted[i, contradict])):
             adjusted[i, contradict] = 0.0
+        if (LABELS[int(np.argmax(adjusted[i]))] in ("agree", "contradict")
+                and reports_dispute_beside_an_account(text_a, text_b)):
+            adjusted[i] = 0.0
+            adjusted[i, LABELS.index("discusses")] = 1.0
         reasons.append(None)
     return adjusted, reasons
 

@@ -32,6 +32,13 @@ def test_a_description_beside_a_denial_is_scored_unrelated_as_judge_decides():
     assert list(adjusted[0]) == [0.0, 0.0, 0.0, 1.0]
 
 
+def test_a_report_of_the_dispute_is_scored_as_discussing_an_account_as_judge_decides():
+    report = StancePair("Canadian-Israeli Gill Rosenberg captured by ISIS while fighting with Kurdish forces",
+                        "Conflicting reports on alleged IS capture of Canadian woman", "discusses")
+    adjusted = with_app_rules([report], np.array([[0.7, 0.1, 0.15, 0.05]]), encode)
+    assert list(adjusted[0]) == [0.0, 0.0, 1.0, 0.0]
+
+
 def test_only_documents_is_a_no_op():
     document = StancePair("Headline", "Body one. Body two.", "agree", evidence_is_document=True)
     proba = np.array([[0.1, 0.6, 0.2, 0.1]])

@@ -78,3 +78,13 @@ def test_the_ministrys_claimed_advance_contradicts_each_denial_of_entry(demo_cor
         relation = ClaimRelation.objects.get(claim_a_id=min(advanced.id, denial.id),
                                              claim_b_id=max(advanced.id, denial.id))
         assert relation.label == "contradict", (relation.label, denial.text)
+
+
+@pytest.mark.django_db
+def test_reports_of_the_dispute_agree_with_no_sides_account(demo_corpus):
+    reports = Claim.objects.filter(text__regex=r"conflicting accounts|trade accusations")
+    assert reports.count() >= 2
+    agreeing = ClaimRelation.objects.filter(label="agree").filter(claim_a__in=reports).exclude(claim_b__in=reports)
+    agreeing = agreeing.union(ClaimRelation.objects.filter(label="agree", claim_b__in=reports)
+                              .exclude(claim_a__in=reports))
+    assert not agreeing.exists(), [(r.claim_a.text, r.claim_b.text) for r in agreeing]

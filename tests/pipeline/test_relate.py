@@ -192,6 +192,28 @@ def test_a_denial_is_not_played_against_what_it_does_not_deny():
                                "North Korea plans to open a restaurant in Scotland")
 
 
+def test_a_report_of_the_dispute_discusses_each_sides_account():
+    # Demo pairs the models read as agreement (0.44-0.88).
+    dispute = _claim("Russia and Ukraine on Sunday gave conflicting accounts of why a planned exchange of prisoners "
+                     "of war and soldiers' bodies did not go ahead.")
+    no_show = _claim("Ukraine did not show up at the agreed-upon location for the POW and body exchange agreement "
+                     "with Russia, which both sides reached during the latest round of talks in Istanbul.")
+    verdict = judge(dispute, no_show, similarity=0.7, proba=_proba(agree=0.81, discusses=0.15, contradict=0.04))
+    assert verdict.label == "discusses" and verdict.details["dispute_reported"]
+    accusations = _claim("Russia and Ukraine trade accusations over delayed prisoner and body exchange")
+    verdict = judge(_claim("Ukraine fails to show up at prisoner, body exchange"), accusations, similarity=0.7,
+                    proba=_proba(agree=0.51, contradict=0.3, discusses=0.19))
+    assert verdict.label == "discusses" and verdict.score == 0.19
+    # Two reports of the dispute agree with each other.
+    other_report = _claim("Russia and Ukraine on Sunday offered conflicting accounts of why a planned exchange of "
+                          "prisoners of war did not go ahead.")
+    assert judge(dispute, other_report, similarity=0.9, proba=_proba(agree=0.9, discusses=0.1)).label == "agree"
+    # Unrelated stays unrelated, and accusing one side is not reporting a dispute.
+    assert judge(dispute, no_show, similarity=0.7, proba=_proba(unrelated=0.6, agree=0.4)).label == "unrelated"
+    accused = _claim("Russian officials accused Kyiv of abandoning its soldiers.")
+    assert judge(accused, no_show, similarity=0.7, proba=_proba(agree=0.7, discusses=0.3)).label == "agree"
+
+
 def test_no_show_and_postponement_are_incompatible_accounts():
     from comparer.pipeline.relate import happening_statuses, status_conflict
 
