@@ -2,8 +2,8 @@
 
 Incremental by default: only articles whose ``analysis_status`` is pending are processed, and
 only the events they touch are re-clustered and re-related. ``full=True`` recomputes every
-machine decision (unlocked event assignments, claim clusters and relations) and keeps every
-curated one.
+machine decision (claims extracted from the text, unlocked event assignments, claim clusters and
+relations) and keeps every curated one.
 """
 from __future__ import annotations
 
@@ -33,10 +33,18 @@ class AnalysisReport:
     events_touched: int = 0
     relations: int = 0
     failed: int = 0
+    # A full run re-extracts stored claims (see ``reextract_claims``).
+    claims_updated: int = 0
+    articles_resplit: int = 0
+    articles_kept: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.articles} articles, {self.claims} new claims ({self.encoded} encoded), "
+        text = (f"{self.articles} articles, {self.claims} new claims ({self.encoded} encoded), "
                 f"{self.events_touched} events updated, {self.relations} relations, {self.failed} failed")
+        if self.claims_updated or self.articles_resplit or self.articles_kept:
+            text += (f"; re-extraction: {self.claims_updated} stored claims updated, {self.articles_resplit} "
+                     f"articles split anew, {self.articles_kept} kept as curated")
+        return text
 
 
 def extract_article_claims(article: Article) -> list[Claim]:
@@ -45,6 +53,11 @@ def extract_article_claims(article: Article) -> list[Claim]:
     existing = list(article.claims.all())
     if existing:
         return existing
+    return claims_from_text(article)
+
+
+def claims_from_text(article: Article) -> list[Claim]:
+    """New unsaved claim rows extracted from the article's title, standfirst and text."""
     drafts = claims_stage.extract_claims(title=article.title, text=article.text, standfirst=article.standfirst,
                                          published_at=article.published_at)
     return [Claim(article=article, position=d.position, char_start=d.char_start, char_end=d.char_end,
@@ -120,6 +133,70 @@ def store_claims(article: Article, claims: list[Claim], event: Event, report: An
     return claims
 
 
+# What extraction derives from a sentence, besides its text: a full run refreshes these in place.
+EXTRACTED_FIELDS = ["char_start", "char_end", "is_headline", "is_checkworthy", "speaker", "speaker_normalized",
+                    "channel", "channel_normalized", "is_quote", "numbers", "dates", "places"]
+
+
+def reextract_claims(report: AnalysisReport, *, progress: bool = False, chunk: int = 500) -> None:
+    """Extract every article's claims again, so a full run applies the current extraction code
+    (sentence splitting, speakers, figures, dates, places) to claims stored by an older one.
+
+    - Same sentences as stored (same text at every position): the rows are updated in place
+      where an extracted field changed. Ids, vectors, clusters and curated decisions stay.
+    - Sentences split differently: the article's claims are deleted and the article is left
+      pending, so the run extracts and stores them afresh. This is not done for an article
+      that a curator has touched: it has a claim pinned to a cluster, a claim in a locked
+      relation, or a claim named in the curation log. That article keeps its claims as they are
+      (``report.articles_kept``), because removing them would undo the curator's work.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from comparer.curation.models import CurationChange
+
+    curated_claims = Claim.objects.filter(
+        Q(cluster_locked=True) | Q(relations_as_a__locked=True) | Q(relations_as_b__locked=True)
+        | Q(id__in=CurationChange.objects.filter(content_type=ContentType.objects.get_for_model(Claim))
+            .values("object_id")))
+    curated_articles = set(curated_claims.values_list("article_id", flat=True).distinct())
+    ids = list(Article.objects.filter(claims__isnull=False).distinct().order_by("id").values_list("id", flat=True))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(ids), desc="re-extract", unit="article")
+    for start in range(0, len(ids), chunk):
+        articles = list(Article.objects.filter(id__in=ids[start:start + chunk]).prefetch_related("claims"))
+        changed: list[Claim] = []
+        resplit: list[int] = []
+        for article in articles:
+            stored = sorted(article.claims.all(), key=lambda c: c.position)
+            fresh = claims_from_text(article)
+            if [(c.position, c.text_hash) for c in stored] != [(c.position, c.text_hash) for c in fresh]:
+                if article.id in curated_articles:
+                    report.articles_kept += 1
+                else:
+                    resplit.append(article.id)
+                continue
+            for old, new in zip(stored, fresh):
+                if any(getattr(old, name) != getattr(new, name) for name in EXTRACTED_FIELDS):
+                    for name in EXTRACTED_FIELDS:
+                        setattr(old, name, getattr(new, name))
+                    changed.append(old)
+        with transaction.atomic():
+            if changed:
+                Claim.objects.bulk_update(changed, EXTRACTED_FIELDS, batch_size=500)
+            if resplit:
+                Claim.objects.filter(article_id__in=resplit).delete()
+        report.claims_updated += len(changed)
+        report.articles_resplit += len(resplit)
+        if bar is not None:
+            bar.update(len(articles))
+    if bar is not None:
+        bar.close()
+
+
 def reset_machine_decisions() -> None:
     """Forget unlocked machine decisions so a full run can recompute them."""
     ClaimRelation.objects.filter(locked=False).delete()
@@ -141,6 +218,7 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
     if full:
         with transaction.atomic():
             reset_machine_decisions()
+        reextract_claims(report, progress=progress)
     if articles is None:
         articles = Article.objects.filter(analysis_status=Article.AnalysisStatus.PENDING).select_related("outlet")
     batch = sorted(articles, key=lambda a: (a.published_at is None, a.published_at, a.id))

@@ -184,3 +184,76 @@ def test_an_article_whose_claims_fail_to_extract_is_marked_and_the_rest_analysed
     bad.refresh_from_db()
     assert bad.analysis_status == "failed" and "unparseable article" in bad.analysis_error
     assert Claim.objects.filter(article=good, embedding__isnull=False).exists()
+
+
+def _stale(claims):
+    """Make stored claims look as an older extraction left them: no speaker, no figures, no places."""
+    for claim in claims:
+        claim.speaker = claim.speaker_normalized = ""
+        claim.numbers, claim.places = [], []
+    Claim.objects.bulk_update(claims, ["speaker", "speaker_normalized", "numbers", "places"])
+
+
+@pytest.mark.django_db
+def test_a_full_run_refreshes_what_extraction_derives_and_keeps_ids_and_vectors():
+    import numpy as np
+
+    articles = _ingest("06_general-staff-denies-kyiv.json")
+    analyze(articles)
+    before = {c.id: c for c in Claim.objects.filter(article__in=articles)}
+    expected = {(c.position, c.speaker, tuple(map(str, c.numbers)), tuple(c.places)) for c in before.values()}
+    assert any(c.speaker for c in before.values()) and any(c.numbers for c in before.values())
+    stale = sum(1 for c in before.values() if c.speaker or c.numbers or c.places)
+    _stale(list(before.values()))
+
+    report = analyze(full=True)
+    after = {c.id: c for c in Claim.objects.filter(article__in=articles)}
+    assert sorted(after) == sorted(before)  # same rows
+    assert {(c.position, c.speaker, tuple(map(str, c.numbers)), tuple(c.places)) for c in after.values()} == expected
+    assert all(np.array_equal(after[i].embedding, before[i].embedding) for i in after)
+    assert report.claims_updated == stale
+    assert report.articles_resplit == report.articles_kept == 0 and report.claims == 0
+    assert "stored claims updated" in str(report)
+    # An incremental run leaves stored claims alone.
+    _stale(list(after.values()))
+    Article.objects.filter(id__in=[a.id for a in articles]).update(analysis_status="pending")
+    analyze()
+    assert not Claim.objects.filter(article__in=articles).exclude(speaker="").exists()
+
+
+def _split_differently(article):
+    """Claims as an older sentence splitter stored them: the first two sentences run together."""
+    claims = list(Claim.objects.filter(article=article).order_by("position"))
+    claims[1].text = claims[1].text + " " + claims[2].text
+    claims[1].text_hash = "older-split"
+    claims[1].save(update_fields=["text", "text_hash"])
+    claims[2].delete()
+
+
+@pytest.mark.django_db
+def test_a_full_run_splits_again_an_article_whose_sentences_changed():
+    from comparer.pipeline.run import claims_from_text
+
+    article, other = _ingest(DEMO[0], DEMO[1])
+    analyze([article, other])
+    _split_differently(article)
+    report = analyze(full=True)
+    assert report.failed == 0 and report.articles_resplit == 1 and report.articles_kept == 0
+    stored = list(Claim.objects.filter(article=article).order_by("position"))
+    assert [(c.position, c.text) for c in stored] == [(c.position, c.text) for c in claims_from_text(article)]
+    assert report.claims == len(stored)
+    article.refresh_from_db()
+    assert all(c.embedding is not None and c.event_id == article.event_id for c in stored)
+
+
+@pytest.mark.django_db
+def test_a_full_run_keeps_the_claims_of_an_article_a_curator_touched():
+    article, other = _ingest(DEMO[0], DEMO[1])
+    analyze([article, other])
+    _split_differently(article)
+    Claim.objects.filter(article=article, position=0).update(cluster_locked=True)
+    kept = list(Claim.objects.filter(article=article).order_by("position").values_list("id", "text"))
+
+    report = analyze(full=True)
+    assert report.failed == 0 and report.articles_kept == 1 and report.articles_resplit == 0
+    assert list(Claim.objects.filter(article=article).order_by("position").values_list("id", "text")) == kept

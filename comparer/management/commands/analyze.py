@@ -8,7 +8,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--full", action="store_true",
-                            help="Recompute every machine decision; curated (locked) decisions are kept.")
+                            help="Extract stored articles' claims again and recompute every machine decision "
+                                 "(events, claim clusters, relations); curated (locked) decisions are kept.")
 
     def handle(self, *args, full, **options):
         report = analyze(full=full, progress=options["verbosity"] > 0)
