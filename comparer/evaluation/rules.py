@@ -2,9 +2,11 @@
 
 The app labels a claim pair with ``relate.judge``: confident rules first (numeric mismatch, plain
 negation, incompatible accounts of one happening, a denial of what the other sentence asserts; a
-description beside a denial it says nothing about is unrelated), then the model, whose contradiction is
+description beside a denial it says nothing about, or beside a report of what happened in the place
+it describes, is unrelated), then the model, whose contradiction is
 overruled for a paraphrase or when it is not the more likely reading, and whose agreement or
-contradiction with a report of the parties' dispute becomes *discusses*. ``with_app_rules`` applies
+contradiction with a report of the parties' dispute becomes *discusses*, as does an agreement between
+sentences that do not state one proposition (``relate.agreement_overruled``). ``with_app_rules`` applies
 the same decisions to the model's probabilities for sentence pairs (SICK, Emergent headlines).
 Document pairs (FNC-1 bodies) are left as the model reads them: the rules compare two sentences.
 """

@@ -88,3 +88,26 @@ def test_reports_of_the_dispute_agree_with_no_sides_account(demo_corpus):
     agreeing = agreeing.union(ClaimRelation.objects.filter(label="agree", claim_b__in=reports)
                               .exclude(claim_a__in=reports))
     assert not agreeing.exists(), [(r.claim_a.text, r.claim_b.text) for r in agreeing]
+
+
+@pytest.mark.django_db
+def test_no_agreement_between_different_propositions_the_models_read_as_one(demo_corpus):
+    def agreeing(a, b):
+        return ClaimRelation.objects.filter(label="agree").filter(
+            claim_a__in=[*a, *b], claim_b__in=[*a, *b]).exclude(claim_a__in=b, claim_b__in=b).exclude(
+            claim_a__in=a, claim_b__in=a)
+
+    # The region's background description beside the advance it is the setting of.
+    background = Claim.objects.filter(text__startswith="The Dnipropetrovsk region is a major mining")
+    advances = Claim.objects.filter(text__regex=r"advanc|push(ed|ing)? (on |further )?into").exclude(
+        text__startswith="The Dnipropetrovsk region")
+    assert background.exists() and advances.count() >= 4
+    assert not agreeing(background, advances).exists()
+    # Rival explanations of the failed exchange: a no-show against mismatched lists.
+    no_shows = Claim.objects.filter(text__regex=r"did not show up|fails to show up")
+    lists = Claim.objects.filter(text__contains="did not match")
+    assert no_shows.exists() and lists.exists()
+    assert not agreeing(no_shows, lists).exists()
+    # Accounts of the same no-show still agree.
+    assert agreeing(no_shows.filter(text__startswith="Ukraine fails"), no_shows.exclude(text__startswith="Ukraine fails")
+                    ).exists()

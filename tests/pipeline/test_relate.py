@@ -210,7 +210,7 @@ def test_a_report_of_the_dispute_discusses_each_sides_account():
     assert judge(dispute, other_report, similarity=0.9, proba=_proba(agree=0.9, discusses=0.1)).label == "agree"
     # Unrelated stays unrelated, and accusing one side is not reporting a dispute.
     assert judge(dispute, no_show, similarity=0.7, proba=_proba(unrelated=0.6, agree=0.4)).label == "unrelated"
-    accused = _claim("Russian officials accused Kyiv of abandoning its soldiers.")
+    accused = _claim("Russian officials accused Kyiv of lying and said Ukraine did not show up.")
     assert judge(accused, no_show, similarity=0.7, proba=_proba(agree=0.7, discusses=0.3)).label == "agree"
 
 
@@ -321,3 +321,97 @@ def test_apply_rules_gives_benchmark_pairs_the_judgement_the_app_gives():
         verdict = judge(_claim(texts_a[i]), _claim(texts_b[i]), similarity=float(np.cos(angles[i])), proba=proba[i])
         assert verdict.label == expected
     assert proba[0][LABELS.index("agree")] == 0.8   # the input is not changed
+
+
+# Demo pairs the models read as agreement; probabilities and cosines as the demo's analysis gave them.
+NO_SHOW = "Ukraine did not show up for the agreed exchange of prisoners of war and bodies on Saturday, Russian officials said."
+LISTS = "Kyiv said the lists of prisoners presented by Moscow did not match what had been agreed."
+MINING = "The Dnipropetrovsk region is a major mining and industrial centre for Ukraine."
+DENIAL = "Ukraine's General Staff on Sunday denied that Russian forces had entered the Dnipropetrovsk region."
+
+
+def test_an_account_of_the_exchanges_fate_does_not_agree_with_a_rival_explanation():
+    verdict = judge(_claim(NO_SHOW), _claim(LISTS), similarity=0.671,
+                    proba=_proba(agree=0.929, discusses=0.055, unrelated=0.001, contradict=0.015))
+    assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "fate_beside_other_matter"
+    verdict = judge(_claim('"Ukraine did not miss any meeting.'), _claim(LISTS), similarity=0.489,
+                    proba=_proba(agree=0.853, discusses=0.019, unrelated=0.018, contradict=0.109))
+    assert verdict.label == "discusses"      # stored though the discusses reading is weak: the pair is related
+    # Two sentences giving the same fate still agree, and so do two postponements.
+    verdict = judge(_claim(NO_SHOW), _claim("Russian officials said Ukraine did not show up at the agreed location on "
+                                            "Saturday."),
+                    similarity=0.826, proba=_proba(agree=0.913, discusses=0.055, contradict=0.031))
+    assert verdict.label == "agree"
+    verdict = judge(_claim("The exchange was postponed until next week by a working arrangement between the two "
+                           "delegations, the official said."),
+                    _claim("Ukrainian officials denied that Kyiv had failed to appear and said the exchange was "
+                           "postponed until next week."),
+                    similarity=0.551, proba=_proba(agree=0.796, discusses=0.132, unrelated=0.001, contradict=0.071))
+    assert verdict.label == "agree"
+
+
+def test_a_description_of_the_place_where_something_happened_is_background_not_agreement():
+    verdict = judge(_claim(MINING), _claim("Russia advances offensive in Ukraine's Dnipropetrovsk region"),
+                    similarity=0.694, proba=_proba(agree=0.904, discusses=0.086, contradict=0.009))
+    assert verdict.label == "unrelated" and verdict.details["description_of_setting"]
+    verdict = judge(_claim(MINING), _claim("According to the ministry, troops from a tank division reached the western "
+                                           "edge of the Donetsk region and pushed on into Dnipropetrovsk."),
+                    similarity=0.556, proba=_proba(agree=0.587, discusses=0.407, contradict=0.006))
+    assert verdict.label == "unrelated"
+    # A sentence restating the description agrees with it.
+    verdict = judge(_claim(MINING), _claim("The Dnipropetrovsk region is a crucial mining and industrial center for "
+                                           "Ukraine, and further Russian advances into the area could severely impact "
+                                           "Kiev's already strained military and economy."),
+                    similarity=0.891, proba=_proba(agree=0.739, discusses=0.256, contradict=0.005))
+    assert verdict.label == "agree"
+    # A subject the other sentence is about (an Emergent training pair labelled "for") is left to the model.
+    verdict = judge(_claim("Jihadi John is a Londoner named Mohammed Emwazi"),
+                    _claim("Jihadi John identified as British man from West London"),
+                    similarity=0.8, proba=_proba(agree=0.8, discusses=0.2))
+    assert verdict.label == "agree"
+
+
+def test_a_supposition_that_the_advance_is_true_does_not_agree_with_the_claim_of_it():
+    verdict = judge(_claim("Russia's Defense Ministry claimed earlier in the day that a tank division had advanced "
+                           "beyond the western edge of the Donetsk region into Dnipropetrovsk."),
+                    _claim("If confirmed, the advance would mark Russia's first ground incursion into the region, a key "
+                           "mining and industrial hub."),
+                    similarity=0.473, proba=_proba(agree=0.799, discusses=0.181, unrelated=0.005, contradict=0.014))
+    assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "supposition"
+
+
+def test_a_bare_denial_does_not_agree_with_a_plain_assertion_nor_with_a_denial_of_something_else():
+    verdict = judge(_claim(DENIAL), _claim("According to the ministry, troops from a tank division reached the western "
+                                           "edge of the Donetsk region and pushed on into Dnipropetrovsk."),
+                    similarity=0.537, proba=_proba(agree=0.585, discusses=0.256, contradict=0.158))
+    assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "denial_beside_assertion"
+    # The model's contradiction of two denials of different things is overruled; its agreement is not kept either.
+    verdict = judge(_claim("The General Staff also rejected Moscow's claim that 3,435 Ukrainian soldiers were killed "
+                           "during the past week."),
+                    _claim("Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region."),
+                    similarity=0.469, proba=_proba(agree=0.163, discusses=0.018, unrelated=0.007, contradict=0.812))
+    assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "different_denials"
+    # Two denials of the same thing agree.
+    verdict = judge(_claim(DENIAL), _claim("Ukraine's military denied that Russian forces had entered the "
+                                           "Dnipropetrovsk region."),
+                    similarity=0.94, proba=_proba(agree=0.86, discusses=0.1, contradict=0.04))
+    assert verdict.label == "agree"
+
+
+def test_apply_rules_moves_an_overruled_agreement_to_discusses_and_a_setting_description_to_unrelated():
+    from comparer.pipeline.relate import apply_rules
+
+    texts_a = [NO_SHOW, MINING]
+    texts_b = [LISTS, "Russia advances offensive in Ukraine's Dnipropetrovsk region"]
+    angles = np.arccos([0.671, 0.694])
+    vectors_a = np.tile([1.0, 0.0], (2, 1))
+    vectors_b = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    proba = np.array([_proba(agree=0.929, discusses=0.055, unrelated=0.001, contradict=0.015),
+                      _proba(agree=0.904, discusses=0.086, contradict=0.009)])
+    adjusted, _ = apply_rules(texts_a, texts_b, vectors_a, vectors_b, proba)
+    assert adjusted[0][LABELS.index("agree")] == 0 and LABELS[int(np.argmax(adjusted[0]))] == "discusses"
+    # A benchmark without *discusses* (SICK) takes the next reading.
+    from comparer.relations_model import restricted_argmax
+
+    assert restricted_argmax(adjusted[:1], ("agree", "contradict", "unrelated")) == ["unrelated"]
+    assert list(adjusted[1]) == list(_proba(unrelated=1.0))
