@@ -167,3 +167,48 @@ def same_actor(a: str, b: str) -> bool:
     if len(short.split()) == 1 and short in long.split():
         return True
     return fuzz.token_sort_ratio(a, b) >= FUZZY_CUTOFF
+
+
+# Who acts in a sentence's account of a happening ("Ukraine did not show up", "Israeli negotiators
+# attended"): the named party right before the verb phrase. Outlets name a state by its capital or
+# by its people ("Kyiv", "Ukrainian officials"), so those reduce to the state, and two accounts by
+# different parties ("Russia did not show up" / "Ukraine attended") are told apart.
+_DEMONYMS = {"ukrainian": "ukraine", "russian": "russia", "israeli": "israel", "palestinian": "palestine",
+             "american": "united states", "us": "united states", "u.s.": "united states", "chinese": "china",
+             "iranian": "iran", "syrian": "syria", "turkish": "turkey", "british": "united kingdom",
+             "french": "france", "german": "germany", "polish": "poland", "belarusian": "belarus"}
+_CAPITALS = {"kyiv": "ukraine", "kiev": "ukraine", "moscow": "russia", "kremlin": "russia", "jerusalem": "israel",
+             "washington": "united states", "beijing": "china", "tehran": "iran", "damascus": "syria",
+             "ankara": "turkey", "london": "united kingdom", "paris": "france", "berlin": "germany",
+             "warsaw": "poland", "minsk": "belarus"}
+_GROUP_NOUNS = (r"delegation|delegates|officials?|forces|troops|side|team|negotiators|government|authorities|"
+                r"army|military|representatives|envoys?|units?")
+_PARTY_BEFORE = re.compile(rf"(?P<party>{_CAP}(?:\s+{_CAP})*)(?:'s)?(?:\s+(?:{_GROUP_NOUNS}))?,?\s+"
+                           r"(?:(?:had|has|have|was|were|is|are|will|would|also|then|again|reportedly)\s+)*$")
+_NOT_PARTIES = {"the", "a", "an", "on", "in", "at", "but", "and", "it", "they", "he", "she", "we", "saturday",
+                "sunday", "monday", "tuesday", "wednesday", "thursday", "friday"}
+
+
+def acting_party(text_before: str) -> str:
+    """The party named just before an account's verb phrase, reduced to its state where it is a
+    capital or a people ("Kyiv had" → "ukraine", "Israeli negotiators" → "israel"); "" when
+    none is named there ("the exchange was", "it had")."""
+    match = _PARTY_BEFORE.search(text_before)
+    if not match:
+        return ""
+    words = match.group("party").split()
+    while words and words[0].lower() in _NOT_PARTIES:
+        words = words[1:]
+    if not words or all(re.fullmatch(_GROUP_NOUNS, w.lower()) for w in words):  # "Officials had"
+        return ""
+    first = words[0].lower().replace("’", "'").removesuffix("'s")
+    if first in _DEMONYMS:
+        return _DEMONYMS[first]
+    if first in _CAPITALS and len(words) == 1:
+        return _CAPITALS[first]
+    return normalize_actor(" ".join(words)).lower()
+
+
+def same_party(a: str, b: str) -> bool:
+    """Both parties named and the same one (``same_actor`` on their reduced names)."""
+    return same_actor(a, b)
