@@ -24,6 +24,7 @@ sentence pairs the same rules and overrules, so the evaluation scores what the a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -348,7 +349,7 @@ def _bare_denial(text: str) -> bool:
     return bool(match) and not re.match(rf"\s*,?\s*{_THEN_ASSERTS}", text[match.end():], re.IGNORECASE)
 
 
-def agreement_overruled(text_a: str, text_b: str) -> str | None:
+def agreement_overruled(text_a: str, text_b: str, same_proposition: bool | None = None) -> str | None:
     """Why a model agreement does not state one proposition, or ``None`` when it may.
 
     - ``fate_beside_other_matter``: one sentence says what became of the happening (no-show,
@@ -361,6 +362,14 @@ def agreement_overruled(text_a: str, text_b: str) -> str | None:
       assertion, which it either contradicts ("denied that Russian forces had entered the region" /
       "troops ... pushed on into Dnipropetrovsk") or leaves alone.
     - ``different_denials``: both deny, and the denied clauses share no content word.
+    - ``different_propositions``: ``same_proposition`` is false (the claim clustering put the two in
+      different propositions), neither sentence is mostly restated in the other, and they do not give
+      the same fate of a happening. In the demo these were topic-level agreements ("Russia advances
+      offensive in Ukraine's Dnipropetrovsk region" / "Russia launched a massive missile and drone
+      strike"); a short sentence restated within a long quote is kept ("The ministry described the
+      strike as a response to 'terrorist actions of the Kiev regime'" / the ministry's quoted
+      statement). On Emergent's held-out headlines, grouped as the app groups an event's claims, it
+      turns 8 of the blend's agreements into *discusses*: 6 were 'observing', 1 'against', 1 'for'.
     """
     fates_a = happening_statuses(text_a) & _SETBACKS
     fates_b = happening_statuses(text_b) & _SETBACKS
@@ -373,7 +382,15 @@ def agreement_overruled(text_a: str, text_b: str) -> str | None:
             return "denial_beside_assertion"
     if _deny_different_things(text_a, text_b):
         return "different_denials"
+    if same_proposition is False and not _restated(text_a, text_b) and not _same_account(text_a, text_b):
+        return "different_propositions"
     return None
+
+
+def _restated(text_a: str, text_b: str) -> bool:
+    """Most of the shorter sentence's content words recur in the other."""
+    a, b = _content(text_a), _content(text_b)
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= RESTATED_SHARE
 
 
 def contradiction_overruled(text_a: str, text_b: str, similarity: float, probability: float) -> bool:
@@ -453,7 +470,9 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
         if label in ("agree", "contradict") and reports_dispute_beside_an_account(claim_a.text, claim_b.text):
             label, score = "discusses", float(proba[LABELS.index("discusses")])
             details["dispute_reported"] = True
-        if label == "agree" and (why := agreement_overruled(claim_a.text, claim_b.text)):
+        same = (None if claim_a.cluster_id is None or claim_b.cluster_id is None
+                else claim_a.cluster_id == claim_b.cluster_id)
+        if label == "agree" and (why := agreement_overruled(claim_a.text, claim_b.text, same)):
             label, score = "discusses", float(proba[LABELS.index("discusses")])
             details["agreement_overruled"] = why
         # An overruled contradiction or agreement still says the pair is related; the reading it
@@ -469,7 +488,8 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
 
 
 def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, vectors_b: np.ndarray,
-                proba: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
+                proba: np.ndarray, groups_a: Sequence[int] | None = None,
+                groups_b: Sequence[int] | None = None) -> tuple[np.ndarray, list[str | None]]:
     """``judge``'s rules applied to a model's probabilities for sentence pairs (the evaluation's path).
 
     A pair a rule decides becomes a certain contradiction, with the rule's reason; a description
@@ -478,7 +498,8 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
     reading stands; an agreement or contradiction with a report of the parties' dispute becomes
     certainly *discusses*; an agreement ``judge`` would overrule (``agreement_overruled``) gives its
     probability to *discusses*, and a description of the other's setting becomes certainly unrelated.
-    Returns (probabilities, reason per pair or ``None``). The thresholds
+    ``groups_a``/``groups_b`` give each side's proposition group (as claim clusters do in the app),
+    when known. Returns (probabilities, reason per pair or ``None``). The thresholds
     that only decide whether the app stores a relation (``MIN_SIMILARITY``, ``MIN_MODEL_SCORE``) are
     left out: a benchmark scores every pair's label.
     """
@@ -516,7 +537,8 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
                 and reports_dispute_beside_an_account(text_a, text_b)):
             adjusted[i] = 0.0
             adjusted[i, LABELS.index("discusses")] = 1.0
-        elif LABELS[int(np.argmax(adjusted[i]))] == "agree" and agreement_overruled(text_a, text_b):
+        elif LABELS[int(np.argmax(adjusted[i]))] == "agree" and agreement_overruled(
+                text_a, text_b, None if groups_a is None or groups_b is None else groups_a[i] == groups_b[i]):
             # The agreement's weight goes to *discusses*; a benchmark without that class takes its
             # next reading.
             adjusted[i, LABELS.index("discusses")] += adjusted[i, agree]

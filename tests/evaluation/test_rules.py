@@ -59,3 +59,16 @@ def test_training_validation_scores_sentence_pairs_with_and_without_the_rules(tm
     without = score_validation(None, validation, cache, None, False, proba, rules=False)
     assert with_rules["sick"]["acc"] == 1.0 and with_rules["sick"]["contradiction_f1"] == 1.0
     assert without["sick"]["acc"] == 0.5 and without["sick"]["contradiction_f1"] == 0.0
+
+
+def test_sentence_pairs_are_grouped_into_propositions_as_the_apps_claims_are():
+    # An Emergent training pair labelled 'observing' that the blend reads as agreement (0.60): the
+    # headline reports a probe into complaints, not the castrations the claim states.
+    probe = StancePair("400 men were castrated on the orders of an Indian spiritual guru",
+                       "Court Orders Probe Into Complaints Of Forced Castration In Religious Dera Sect", "discusses")
+    paraphrase = StancePair("Ukraine fails to show up for agreed prisoner and body exchange",
+                            "Ukraine fails to show up at prisoner, body exchange", "agree")
+    proba = np.array([[0.603, 0.03, 0.367, 0.0], [0.922, 0.018, 0.059, 0.001]])
+    adjusted = with_app_rules([probe, paraphrase], proba, encode)
+    assert LABELS[int(np.argmax(adjusted[0]))] == "discusses"
+    assert LABELS[int(np.argmax(adjusted[1]))] == "agree"

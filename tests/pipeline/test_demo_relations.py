@@ -108,6 +108,10 @@ def test_no_agreement_between_different_propositions_the_models_read_as_one(demo
     lists = Claim.objects.filter(text__contains="did not match")
     assert no_shows.exists() and lists.exists()
     assert not agreeing(no_shows, lists).exists()
+    # The same war, different happenings: an advance and the week's missile strike.
+    strike = Claim.objects.filter(text__startswith="Russia launched a massive missile and drone strike")
+    assert strike.exists()
+    assert not agreeing(strike, Claim.objects.filter(text__startswith="Russia advances")).exists()
     # Accounts of the same no-show still agree.
     assert agreeing(no_shows.filter(text__startswith="Ukraine fails"), no_shows.exclude(text__startswith="Ukraine fails")
                     ).exists()

@@ -415,3 +415,52 @@ def test_apply_rules_moves_an_overruled_agreement_to_discusses_and_a_setting_des
 
     assert restricted_argmax(adjusted[:1], ("agree", "contradict", "unrelated")) == ["unrelated"]
     assert list(adjusted[1]) == list(_proba(unrelated=1.0))
+
+
+def _in_cluster(claim, cluster_id):
+    claim.cluster_id = cluster_id
+    return claim
+
+
+ADVANCE = "Russia advances into Ukraine’s Dnipropetrovsk region for the first time in its ongoing offensive, striking " \
+          "strategic facilities and seizing new territory."
+STRIKE = "Russia launched a massive missile and drone strike on Ukraine overnight into June 6, Ukraine's Air Force said."
+QUOTE = ('"Last night, in response to the terrorist actions of the Kiev regime, the armed forces of the Russian Federation '
+         'carried out a massive strike with long-range air, sea, and ground-based high-precision weapons, as well as with '
+         'strike UAVs against design bureaus, enterprises producing and repairing weapons and military hardware of '
+         'Ukraine, attack drone assembly workshops, flight training centers, and AFU weapons and military hardware '
+         'depots," the Ministry stated in its channel on Telegram.')
+
+
+def test_claims_of_different_propositions_do_not_agree_unless_one_restates_the_other():
+    proba = _proba(agree=0.582, discusses=0.403, contradict=0.016)
+    verdict = judge(_in_cluster(_claim(ADVANCE), 1), _in_cluster(_claim(STRIKE), 2), similarity=0.52, proba=proba)
+    assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "different_propositions"
+    # Without clusters (or in one cluster) the model's reading stands.
+    assert judge(_claim(ADVANCE), _claim(STRIKE), similarity=0.52, proba=proba).label == "agree"
+    assert judge(_in_cluster(_claim(ADVANCE), 1), _in_cluster(_claim(STRIKE), 1), similarity=0.52,
+                 proba=proba).label == "agree"
+    # A short sentence restated within the ministry's long quote, clustered apart from it, still agrees.
+    described = _claim('The ministry described the strike as a response to "terrorist actions of the Kiev regime".')
+    verdict = judge(_in_cluster(described, 1), _in_cluster(_claim(QUOTE), 2), similarity=0.68,
+                    proba=_proba(agree=0.916, discusses=0.08, contradict=0.004))
+    assert verdict.label == "agree"
+    # So do two accounts of the same fate worded apart.
+    verdict = judge(_in_cluster(_claim('"Ukraine did not miss any meeting.'), 1),
+                    _in_cluster(_claim("Ukrainian officials denied that Kyiv had failed to appear and said the exchange "
+                                       "was postponed until next week."), 2),
+                    similarity=0.51, proba=_proba(agree=0.54, discusses=0.3, contradict=0.16))
+    assert verdict.label == "agree"
+
+
+def test_apply_rules_uses_proposition_groups_when_given():
+    from comparer.pipeline.relate import apply_rules
+
+    angles = np.arccos([0.52])
+    vectors_a, vectors_b = np.array([[1.0, 0.0]]), np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    proba = np.array([_proba(agree=0.582, discusses=0.403, contradict=0.016)])
+    apart, _ = apply_rules([ADVANCE], [STRIKE], vectors_a, vectors_b, proba, [0], [1])
+    together, _ = apply_rules([ADVANCE], [STRIKE], vectors_a, vectors_b, proba, [0], [0])
+    unknown, _ = apply_rules([ADVANCE], [STRIKE], vectors_a, vectors_b, proba)
+    assert LABELS[int(np.argmax(apart[0]))] == "discusses"
+    assert LABELS[int(np.argmax(together[0]))] == "agree" and LABELS[int(np.argmax(unknown[0]))] == "agree"
