@@ -369,7 +369,7 @@ def agreement_overruled(text_a: str, text_b: str, same_proposition: bool | None 
       strike"); a short sentence restated within a long quote is kept ("The ministry described the
       strike as a response to 'terrorist actions of the Kiev regime'" / the ministry's quoted
       statement). On Emergent's held-out headlines, grouped as the app groups an event's claims, it
-      turns 8 of the blend's agreements into *discusses*: 6 were 'observing', 1 'against', 1 'for'.
+      turns 7 of the blend's agreements into *discusses*: 5 were 'observing', 1 'against', 1 'for'.
     """
     fates_a = happening_statuses(text_a) & _SETBACKS
     fates_b = happening_statuses(text_b) & _SETBACKS
