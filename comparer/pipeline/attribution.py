@@ -194,7 +194,8 @@ def acting_party(text_before: str) -> str:
     capital or a people ("Kyiv had" → "ukraine", "Israeli negotiators" → "israel"); "" when
     none is named there ("the exchange was", "it had")."""
     match = _PARTY_BEFORE.search(text_before)
-    if not match:
+    if not match or re.search(r"\b(?:in|at|near|from|to|of|for|into|outside|across)\s*$",
+                              text_before[:match.start()], re.IGNORECASE):  # "the match in Kyiv was": a place
         return ""
     words = match.group("party").split()
     while words and words[0].lower() in _NOT_PARTIES:

@@ -94,36 +94,60 @@ _CONFLICTS = {frozenset(pair) for pair in ((NO_SHOW, APPEARED), (NO_SHOW, POSTPO
 STATUS_SIMILARITY = MIN_SIMILARITY
 
 
-def happening_statuses(text: str) -> set[str]:
-    """What the sentence says became of the happening it is about, where it says so plainly.
+def happening_accounts(text: str) -> dict[str, set[str]]:
+    """What the sentence says became of the happening it is about, where it says so plainly, with
+    the party each account names as acting ("Ukraine did not show up" → {no-show: {"ukraine"}};
+    "" where none is named, as in "the exchange was postponed").
 
     "Kyiv denied claims that it had failed to appear" reports an appearance, not a no-show.
     """
-    found = set()
+    found: dict[str, set[str]] = {}
     for status, pattern in _STATUS_PATTERNS:
         for match in pattern.finditer(text):
-            if status == HELD and re.search(r"\b(?:not|n't|never)\s+$", text[:match.start()]):
+            before = text[:match.start()]
+            if status == HELD and re.search(r"\b(?:not|n't|never)\s+$", before):
                 continue
-            found.add(_DENIED.get(status) if _DENIAL.search(text[:match.start()]) else status)
-    found.discard(None)
+            account = _DENIED.get(status) if _DENIAL.search(before) else status
+            if account is not None:
+                found.setdefault(account, set()).add(attribution.acting_party(before))
     return found
+
+
+def happening_statuses(text: str) -> set[str]:
+    """The accounts of ``happening_accounts``, without their parties."""
+    return set(happening_accounts(text))
+
+
+def _common_words(text: str) -> set[str]:
+    """Content words written in lower case (or opening the sentence): what happened and to what,
+    without the names of people and places, which two different happenings can share."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    return _content(" ".join(w for i, w in enumerate(words) if i == 0 or not w[:1].isupper()))
 
 
 def status_conflict(text_a: str, text_b: str, similarity: float) -> dict | None:
     """Both accounts when two similar sentences give incompatible fates of the same happening.
 
     An account both sentences give (both say "postponed") means they do not conflict, whatever
-    else either adds.
+    else either adds. Accounts of different parties do not conflict ("Russia did not show up"
+    and "Ukraine attended"). When only one side names a party, the two must share a word for
+    what happened beyond names and places: "the band did not show up for the concert in Kyiv"
+    says nothing of "the match in Kyiv was postponed".
     """
     if similarity < STATUS_SIMILARITY:
         return None
-    statuses_a, statuses_b = happening_statuses(text_a), happening_statuses(text_b)
-    if not statuses_a or not statuses_b or statuses_a & statuses_b:
+    accounts_a, accounts_b = happening_accounts(text_a), happening_accounts(text_b)
+    if not accounts_a or not accounts_b or set(accounts_a) & set(accounts_b):
         return None
-    conflicting = sorted((a, b) for a in statuses_a for b in statuses_b if frozenset((a, b)) in _CONFLICTS)
-    if not conflicting or not (_content(text_a) & _content(text_b)):
-        return None
-    return {"accounts": list(conflicting[0])}
+    shares_happening = bool(_common_words(text_a) & _common_words(text_b))
+    for a, b in sorted((a, b) for a in accounts_a for b in accounts_b if frozenset((a, b)) in _CONFLICTS):
+        parties_a, parties_b = accounts_a[a] - {""}, accounts_b[b] - {""}
+        if parties_a and parties_b:
+            if any(attribution.same_party(x, y) for x in parties_a for y in parties_b):
+                return {"accounts": [a, b]}
+        elif shares_happening:
+            return {"accounts": [a, b]}
+    return None
 
 
 @dataclass

@@ -59,6 +59,7 @@ def test_sentence_without_attribution():
     ("The prisoner and body exchange was ", ""),
     ("On Saturday ", ""),
     ("Officials ", ""),
+    ("The football match in Kyiv was ", ""),
 ])
 def test_acting_party_is_the_named_party_before_the_verb_reduced_to_its_state(before, party):
     from comparer.pipeline.attribution import acting_party

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from comparer.models import Claim
 from comparer.pipeline.claims import extract_claims
@@ -464,3 +465,31 @@ def test_apply_rules_uses_proposition_groups_when_given():
     unknown, _ = apply_rules([ADVANCE], [STRIKE], vectors_a, vectors_b, proba)
     assert LABELS[int(np.argmax(apart[0]))] == "discusses"
     assert LABELS[int(np.argmax(together[0]))] == "agree" and LABELS[int(np.argmax(unknown[0]))] == "agree"
+
+
+@pytest.mark.parametrize("text_a, text_b", [
+    # Accounts of different parties are compatible.
+    ("Russia did not show up at the peace talks in Geneva.", "Ukraine attended the talks in Geneva."),
+    ("Hamas delegation did not attend the Cairo meeting.", "Israeli negotiators attended the Cairo meeting."),
+    # Different happenings that share only a place.
+    ("The band did not show up for the concert in Kyiv.", "The football match in Kyiv was postponed."),
+])
+def test_accounts_of_different_parties_or_happenings_do_not_conflict(text_a, text_b):
+    from comparer.pipeline.relate import status_conflict
+
+    assert status_conflict(text_a, text_b, similarity=0.6) is None
+
+
+@pytest.mark.parametrize("text_a, text_b", [
+    ("Ukraine did not show up at the talks in Istanbul.", "Kyiv's delegation attended the talks in Istanbul."),
+    ('"Ukraine did not miss any meeting.',
+     "Ukraine did not show up at the agreed-upon location for the POW and body exchange agreement with Russia."),
+    ("Kyiv says prisoner and body exchange postponed until next week",
+     "Ukraine fails to show up at prisoner, body exchange"),
+    ("Ukrainian officials denied that Kyiv had failed to appear and said the exchange was postponed until next week.",
+     "Ukraine fails to show up at prisoner, body exchange"),
+])
+def test_accounts_of_one_party_or_one_happening_conflict(text_a, text_b):
+    from comparer.pipeline.relate import status_conflict
+
+    assert status_conflict(text_a, text_b, similarity=0.6) is not None
