@@ -491,13 +491,15 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
             label = max(others, key=lambda name: proba[LABELS.index(name)])
             score = float(proba[LABELS.index(label)])
             details["contradiction_overruled"] = True
+        # An overruled reading's weight goes to *discusses*, as ``apply_rules`` scores it, so the
+        # stored score says how sure the models are that the pair is related.
         if label in ("agree", "contradict") and reports_dispute_beside_an_account(claim_a.text, claim_b.text):
-            label, score = "discusses", float(proba[LABELS.index("discusses")])
+            label, score = "discusses", float(proba[LABELS.index("discusses")]) + score
             details["dispute_reported"] = True
         same = (None if claim_a.cluster_id is None or claim_b.cluster_id is None
                 else claim_a.cluster_id == claim_b.cluster_id)
         if label == "agree" and (why := agreement_overruled(claim_a.text, claim_b.text, same)):
-            label, score = "discusses", float(proba[LABELS.index("discusses")])
+            label, score = "discusses", float(proba[LABELS.index("discusses")] + proba[LABELS.index("agree")])
             details["agreement_overruled"] = why
         # An overruled contradiction or agreement still says the pair is related; the reading it
         # is given stands.

@@ -204,7 +204,8 @@ def test_a_report_of_the_dispute_discusses_each_sides_account():
     accusations = _claim("Russia and Ukraine trade accusations over delayed prisoner and body exchange")
     verdict = judge(_claim("Ukraine fails to show up at prisoner, body exchange"), accusations, similarity=0.7,
                     proba=_proba(agree=0.51, contradict=0.3, discusses=0.19))
-    assert verdict.label == "discusses" and verdict.score == 0.19
+    # The agreement's weight goes to discusses: the pair stays as surely related as the models read it.
+    assert verdict.label == "discusses" and verdict.score == pytest.approx(0.51 + 0.19)
     # Two reports of the dispute agree with each other.
     other_report = _claim("Russia and Ukraine on Sunday offered conflicting accounts of why a planned exchange of "
                           "prisoners of war did not go ahead.")
@@ -335,6 +336,7 @@ def test_an_account_of_the_exchanges_fate_does_not_agree_with_a_rival_explanatio
     verdict = judge(_claim(NO_SHOW), _claim(LISTS), similarity=0.671,
                     proba=_proba(agree=0.929, discusses=0.055, unrelated=0.001, contradict=0.015))
     assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "fate_beside_other_matter"
+    assert verdict.score == pytest.approx(0.929 + 0.055)  # the agreement's weight goes to discusses
     verdict = judge(_claim('"Ukraine did not miss any meeting.'), _claim(LISTS), similarity=0.489,
                     proba=_proba(agree=0.853, discusses=0.019, unrelated=0.018, contradict=0.109))
     assert verdict.label == "discusses"      # stored though the discusses reading is weak: the pair is related
