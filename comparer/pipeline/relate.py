@@ -89,8 +89,9 @@ _DENIED = {NO_SHOW: APPEARED, NOT_HELD: HELD, POSTPONED: HELD}
 _CONFLICTS = {frozenset(pair) for pair in ((NO_SHOW, APPEARED), (NO_SHOW, POSTPONED), (NO_SHOW, HELD),
                                            (POSTPONED, HELD), (NOT_HELD, HELD))}
 # The status patterns are specific enough that any pair similar enough to be judged at all is about
-# the same happening when they share a content word: in the demo, every no-show / postponement /
-# appearance pair at cosine 0.45-0.55 was a true contradiction (the models read them as agree).
+# the same happening when both name the same party or share a word for what happened
+# (``status_conflict``): in the demo, every no-show / postponement / appearance pair at cosine
+# 0.45-0.55 was a true contradiction (the models read them as agree).
 STATUS_SIMILARITY = MIN_SIMILARITY
 
 
