@@ -95,14 +95,9 @@ _CONFLICTS = {frozenset(pair) for pair in ((NO_SHOW, APPEARED), (NO_SHOW, POSTPO
 STATUS_SIMILARITY = MIN_SIMILARITY
 
 
-def happening_accounts(text: str) -> dict[str, set[str]]:
-    """What the sentence says became of the happening it is about, where it says so plainly, with
-    the party each account names as acting ("Ukraine did not show up" → {no-show: {"ukraine"}};
-    "" where none is named, as in "the exchange was postponed").
-
-    "Kyiv denied claims that it had failed to appear" reports an appearance, not a no-show.
-    """
-    found: dict[str, set[str]] = {}
+def _accounts(text: str):
+    """(account, the text before it) for each plain account of the happening in the sentence.
+    "Kyiv denied claims that it had failed to appear" reports an appearance, not a no-show."""
     for status, pattern in _STATUS_PATTERNS:
         for match in pattern.finditer(text):
             before = text[:match.start()]
@@ -110,13 +105,22 @@ def happening_accounts(text: str) -> dict[str, set[str]]:
                 continue
             account = _DENIED.get(status) if _DENIAL.search(before) else status
             if account is not None:
-                found.setdefault(account, set()).add(attribution.acting_party(before))
+                yield account, before
+
+
+def happening_accounts(text: str) -> dict[str, set[str]]:
+    """What the sentence says became of the happening it is about, where it says so plainly, with
+    the party each account names as acting ("Ukraine did not show up" → {no-show: {"ukraine"}};
+    "" where none is named, as in "the exchange was postponed")."""
+    found: dict[str, set[str]] = {}
+    for account, before in _accounts(text):
+        found.setdefault(account, set()).add(attribution.acting_party(before))
     return found
 
 
 def happening_statuses(text: str) -> set[str]:
-    """The accounts of ``happening_accounts``, without their parties."""
-    return set(happening_accounts(text))
+    """The accounts of ``happening_accounts``, without looking for their parties."""
+    return {account for account, _ in _accounts(text)}
 
 
 def _common_words(text: str) -> set[str]:
