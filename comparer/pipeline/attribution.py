@@ -177,6 +177,7 @@ _DEMONYMS = {"ukrainian": "ukraine", "russian": "russia", "israeli": "israel", "
              "american": "united states", "us": "united states", "u.s.": "united states", "chinese": "china",
              "iranian": "iran", "syrian": "syria", "turkish": "turkey", "british": "united kingdom",
              "french": "france", "german": "germany", "polish": "poland", "belarusian": "belarus"}
+DEMONYMS = _DEMONYMS
 _CAPITALS = {"kyiv": "ukraine", "kiev": "ukraine", "moscow": "russia", "kremlin": "russia", "jerusalem": "israel",
              "washington": "united states", "beijing": "china", "tehran": "iran", "damascus": "syria",
              "ankara": "turkey", "london": "united kingdom", "paris": "france", "berlin": "germany",

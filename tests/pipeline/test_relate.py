@@ -495,3 +495,24 @@ def test_accounts_of_one_party_or_one_happening_conflict(text_a, text_b):
     from comparer.pipeline.relate import status_conflict
 
     assert status_conflict(text_a, text_b, similarity=0.6) is not None
+
+
+def test_a_denial_of_entry_is_not_contradicted_by_other_news_of_the_same_forces_or_place():
+    from comparer.pipeline.relate import denial_of_assertion
+
+    denial = "Ukraine's General Staff denied that Russian forces had entered the Dnipropetrovsk region."
+    assert denial_of_assertion(denial, "Russia's Defense Ministry said on Sunday that its forces had advanced into "
+                                       "Ukraine's Dnipropetrovsk region.")
+    assert denial_of_assertion(denial, "Russian troops push into Dnipropetrovsk region for the first time")
+    # Sharing the forces and the place (60% of the denied words) is not enough: the happening must recur.
+    assert not denial_of_assertion(denial, "Russian forces shelled the Dnipropetrovsk region overnight.")
+    assert not denial_of_assertion(denial, "Russian forces struck energy facilities in the Dnipropetrovsk region.")
+    assert not denial_of_assertion(denial, "Russian forces entered the Kharkiv region.")
+
+
+def test_a_title_case_headline_denial_keeps_the_share_test():
+    from comparer.pipeline.relate import denial_of_assertion
+
+    # Emergent training pair (gold 'against'): in Title Case every word looks like a name.
+    assert denial_of_assertion("A wife and child of ISIS leader Abu Bakr al-Baghdadi were detained in Lebanon",
+                               "Iraq Denies Lebanon Captured Abu Bakr al-Baghdadi's Wife and Child")
