@@ -173,11 +173,10 @@ def same_actor(a: str, b: str) -> bool:
 # attended"): the named party right before the verb phrase. Outlets name a state by its capital or
 # by its people ("Kyiv", "Ukrainian officials"), so those reduce to the state, and two accounts by
 # different parties ("Russia did not show up" / "Ukraine attended") are told apart.
-_DEMONYMS = {"ukrainian": "ukraine", "russian": "russia", "israeli": "israel", "palestinian": "palestine",
+DEMONYMS = {"ukrainian": "ukraine", "russian": "russia", "israeli": "israel", "palestinian": "palestine",
              "american": "united states", "us": "united states", "u.s.": "united states", "chinese": "china",
              "iranian": "iran", "syrian": "syria", "turkish": "turkey", "british": "united kingdom",
              "french": "france", "german": "germany", "polish": "poland", "belarusian": "belarus"}
-DEMONYMS = _DEMONYMS
 _CAPITALS = {"kyiv": "ukraine", "kiev": "ukraine", "moscow": "russia", "kremlin": "russia", "jerusalem": "israel",
              "washington": "united states", "beijing": "china", "tehran": "iran", "damascus": "syria",
              "ankara": "turkey", "london": "united kingdom", "paris": "france", "berlin": "germany",
@@ -204,13 +203,8 @@ def acting_party(text_before: str) -> str:
     if not words or all(re.fullmatch(_GROUP_NOUNS, w.lower()) for w in words):  # "Officials had"
         return ""
     first = words[0].lower().replace("’", "'").removesuffix("'s")
-    if first in _DEMONYMS:
-        return _DEMONYMS[first]
+    if first in DEMONYMS:
+        return DEMONYMS[first]
     if first in _CAPITALS and len(words) == 1:
         return _CAPITALS[first]
     return normalize_actor(" ".join(words)).lower()
-
-
-def same_party(a: str, b: str) -> bool:
-    """Both parties named and the same one (``same_actor`` on their reduced names)."""
-    return same_actor(a, b)

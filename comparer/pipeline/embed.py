@@ -235,16 +235,3 @@ def fill_embeddings(claims, progress: bool = False) -> int:
     for claim in pending:
         claim.embedding = vectors[claim.text_hash]
     return len(to_encode)
-
-
-def embed_claims(claims, progress: bool = False) -> int:
-    """Fill and save ``embedding`` on stored claims that lack it. Returns how many were encoded.
-
-    Analysis stores new claims with their vectors in one INSERT (``run.prepare_claims``); this is
-    for claims stored without one."""
-    from comparer.models import Claim
-
-    pending = [claim for claim in claims if claim.embedding is None]
-    encoded = fill_embeddings(pending, progress=progress)
-    Claim.objects.bulk_update(pending, ["embedding"], batch_size=500)
-    return encoded

@@ -148,7 +148,7 @@ def status_conflict(text_a: str, text_b: str, similarity: float) -> dict | None:
     for a, b in sorted((a, b) for a in accounts_a for b in accounts_b if frozenset((a, b)) in _CONFLICTS):
         parties_a, parties_b = accounts_a[a] - {""}, accounts_b[b] - {""}
         if parties_a and parties_b:
-            if any(attribution.same_party(x, y) for x in parties_a for y in parties_b):
+            if any(attribution.same_actor(x, y) for x in parties_a for y in parties_b):
                 return {"accounts": [a, b]}
         elif shares_happening:
             return {"accounts": [a, b]}

@@ -68,9 +68,9 @@ def test_acting_party_is_the_named_party_before_the_verb_reduced_to_its_state(be
 
 
 def test_parties_told_apart():
-    from comparer.pipeline.attribution import acting_party, same_party
+    from comparer.pipeline.attribution import acting_party, same_actor
 
-    assert same_party(acting_party("Kyiv "), acting_party("Ukrainian forces "))
-    assert not same_party(acting_party("Russia "), acting_party("Ukraine "))
-    assert not same_party(acting_party("Hamas delegation "), acting_party("Israeli negotiators "))
-    assert not same_party("", acting_party("Ukraine "))
+    assert same_actor(acting_party("Kyiv "), acting_party("Ukrainian forces "))
+    assert not same_actor(acting_party("Russia "), acting_party("Ukraine "))
+    assert not same_actor(acting_party("Hamas delegation "), acting_party("Israeli negotiators "))
+    assert not same_actor("", acting_party("Ukraine "))
