@@ -50,6 +50,9 @@ def test_training_uses_curator_labels_and_reports_before_and_after(private_cache
     assert report.validation["sick"]["pairs"] > 0 and "fnc1" in report.validation
     assert report.validation_with_curator is not None
     assert any(line.startswith("validation after adding 4 curator relations") for line in lines)
+    assert any(line.startswith("leak-free rows") for line in lines)
+    assert any(line.strip().startswith("on the leak-free rows: FNC-1") for line in lines)
+    assert report.validation_leak_free["sick"]["pairs"] == report.validation["sick"]["pairs"]
     model = load_model(str(output))
     assert model.metadata["counts"]["curator"] == 4
     load_model.cache_clear()
