@@ -11,7 +11,8 @@ description of what something is, beside a denial of a happening it does not nam
 what happened there, is unrelated; a report of the parties' dispute ("gave conflicting accounts") only
 discusses either side's account. A model agreement between sentences that do not state one
 proposition (a fate of the happening against another matter, a supposition against the assertion, a
-bare denial against a plain assertion, denials of different things) becomes *discusses*.
+bare denial against a plain assertion, denials or negations of different things, figures of different
+quantities, an added point the other does not restate, a condition the other asserts) becomes *discusses*.
 Everything else is decided by the trained relation model
 (``comparer.relations_model``); when the model says *contradict*, the reason names the cue
 present in the pair (negation, antonym, different speakers) or ``model``. Without the model
@@ -278,6 +279,31 @@ def _names(text: str) -> set[str]:
     return _military_content(" ".join(re.findall(r"\b[A-Z][\w'’-]*", text)))
 
 
+# The party whose armed men a sentence names ("Russian forces", "Russia's troops", "Ukrainian units").
+_ARMED_WORDS = r"(?:forces|troops|units|soldiers|army|armies|military)"
+_FORCES_OF = re.compile(rf"\b(?P<party>[A-Z][\w'’.-]*?)(?:['’]s)?\s+(?:armed\s+)?{_ARMED_WORDS}\b")
+
+
+def _forces_parties(text: str) -> set[str]:
+    """The states whose forces the sentence names ("Russian forces" → {"russia"})."""
+    return set().union(*(_names(match.group("party")) for match in _FORCES_OF.finditer(text)))
+
+
+def _party_left_implicit(party: set[str], other: str) -> bool:
+    """The other sentence tells of armed men without naming whose ("troops from a tank division",
+    "Units of a tank division"), so it may be of the denied party's; armed men it names as another
+    party's ("Ukrainian troops") are not."""
+    said = _military_content(other)
+    return "forc" in said and not (_forces_parties(other) - party)
+
+
+def _title_case(text: str) -> bool:
+    """Most words capitalised, as in a headline ("Iraq Denies Lebanon Captured ... Wife and Child"): capitals
+    do not tell names there."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    return sum(word[:1].isupper() for word in words) > len(words) / 2
+
+
 def denial_of_assertion(text_a: str, text_b: str) -> bool:
     """One sentence denies what the other plainly asserts ("Ukraine's General Staff on Sunday denied that
     Russian forces had entered the Dnipropetrovsk region" / "Russian forces have advanced into Ukraine's
@@ -296,12 +322,18 @@ def denial_of_assertion(text_a: str, text_b: str) -> bool:
         # entered a region is not of their shelling it ("Russian forces shelled the Dnipropetrovsk
         # region"), nor of their entering another one. Capitals tell names only in sentence case; a
         # Title Case headline ("Iraq Denies Lebanon Captured ... Wife and Child") keeps the share test.
-        words = re.findall(r"[A-Za-z][\w'’-]*", clause)
-        if sum(word[:1].isupper() for word in words) > len(words) / 2:
+        if _title_case(clause):
             return True
         names = _names(clause)
         happening = denied - names - _WHO_OR_WHERE
-        if names <= said and (not happening or happening & said):
+        # Whose forces the denial names need not recur where the other sentence leaves its armed men
+        # unnamed ("denied that Russian forces had entered the region" / "troops from a tank division
+        # ... pushed on into Dnipropetrovsk", as the Russian ministry reported); the places must.
+        party = _forces_parties(clause)
+        missing = names - said
+        if missing and missing <= party and _party_left_implicit(party, other):
+            missing = set()
+        if not missing and (not happening or happening & said):
             return True
     return False
 
@@ -427,6 +459,17 @@ def agreement_overruled(text_a: str, text_b: str, same_proposition: bool | None 
       assertion, which it either contradicts ("denied that Russian forces had entered the region" /
       "troops ... pushed on into Dnipropetrovsk") or leaves alone.
     - ``different_denials``: both deny, and the denied clauses share no content word.
+    - ``different_negations``: both say something did not happen, and the verbs their negations govern
+      differ and recur nowhere in the other ("The dates for the exchange were never finalised" / "No new
+      date for the exchange has been officially announced").
+    - ``different_quantities``: both give figures, and no figure of one counts what one of the other's
+      counts or has its value ("Ukraine lost 12 armored vehicles" / "more than 3,435 troops killed").
+    - ``added_point``: one sentence marks its point as added ("Kiev also wanted to avoid paying
+      compensation ...") and the other does not restate it ("accused Kyiv of refusing to take back the
+      bodies").
+    - ``condition_beside_assertion``: what the two share lies only in one sentence's condition ("a
+      curse would befall the Ukrainian authorities if they failed to recover their soldiers' bodies"),
+      which the other asserts ("accused Kyiv of refusing to take back the bodies").
     - ``different_propositions``: ``same_proposition`` is false (the claim clustering put the two in
       different propositions), neither sentence is mostly restated in the other, and they do not give
       the same fate of a happening. In the demo these were topic-level agreements ("Russia advances
@@ -447,9 +490,126 @@ def agreement_overruled(text_a: str, text_b: str, same_proposition: bool | None 
             return "denial_beside_assertion"
     if _deny_different_things(text_a, text_b):
         return "different_denials"
+    if _negate_different_things(text_a, text_b):
+        return "different_negations"
+    if _different_quantities(text_a, text_b):
+        return "different_quantities"
+    if _added_point_not_restated(text_a, text_b):
+        return "added_point"
+    if _shared_only_in_condition(text_a, text_b):
+        return "condition_beside_assertion"
     if same_proposition is False and not _restated(text_a, text_b) and not _same_account(text_a, text_b):
         return "different_propositions"
     return None
+
+
+# What a negated sentence says did not happen: the verb its negation governs, a participle after "be",
+# "have" or "never" ("the dates were never finalised" → finalised; "no new date ... has been officially
+# announced" → announced) or the verb after "do" ("did not receive"). "Isn't happy", "is not having"
+# and "is not real" say what something is or is doing, not that a happening did not take place.
+_AUXILIARY = r"(?:is|are|was|were|be|been|being|has|have|had|will|would|can|could)"
+_PARTICIPLE = r"[a-z]+(?:ed|en|wn)"
+_SKIPPED = rf"(?:(?:{_AUXILIARY}|yet|ever|\w+ly)\s+)*"
+_NEGATED_VERB = re.compile(
+    rf"(?:(?:\b{_AUXILIARY}(?:\s+\w+ly)?\s+(?:not|never)|\b(?:is|are|was|were|has|have|had|wo|ca)n[’']t|\bnever|"
+    rf"\bno\s+(?:(?!(?:that|which|who)\b)[\w'’-]+\s+){{1,5}}?{_AUXILIARY})\s+{_SKIPPED}(?P<participle>{_PARTICIPLE})|"
+    rf"\b(?:(?:do|does|did)\s+not|(?:do|does|did)n[’']t)\s+{_SKIPPED}(?P<verb>[a-z]+))\b", re.IGNORECASE)
+
+
+def _negated_verbs(text: str) -> set[str]:
+    return {(match.group("participle") or match.group("verb")).lower() for match in _NEGATED_VERB.finditer(text)}
+
+
+def _same_verb(a: str, b: str) -> bool:
+    """One verb in two forms ("finalised" / "finalized", "cut" / "cutting"): the same first letters."""
+    stem_a, stem_b = stem(a), stem(b)
+    length = min(len(stem_a), len(stem_b), 4)
+    return stem_a[:length] == stem_b[:length]
+
+
+def _negate_different_things(text_a: str, text_b: str) -> bool:
+    """Both sentences say something did not happen, and not the same thing: the verbs their negations
+    govern differ and neither recurs in the other sentence ("The dates for the exchange were never
+    finalised" / "No new date for the exchange has been officially announced"). Like two denials of
+    different claims, they may sit side by side but do not state one proposition."""
+    verbs_a, verbs_b = _negated_verbs(text_a), _negated_verbs(text_b)
+    if not verbs_a or not verbs_b:
+        return False
+    words_a, words_b = ({word for word in tokens(text) if len(word) > 2} for text in (text_a, text_b))
+    return not any(_same_verb(x, y) for x in verbs_a for y in words_b | verbs_b) and not any(
+        _same_verb(y, x) for y in verbs_b for x in words_a)
+
+
+def _different_quantities(text_a: str, text_b: str) -> bool:
+    """Both sentences give figures and none of one's counts what one of the other's counts, nor has
+    its value: "Ukraine lost 12 armored vehicles" and "more than 3,435 troops killed" are two
+    quantities, not one proposition (a conflict between figures of one quantity is
+    ``numeric_mismatch``'s)."""
+    figures_a, figures_b = numbers.extract_quantities(text_a), numbers.extract_quantities(text_b)
+    if not figures_a or not figures_b:
+        return False
+
+    def head(figure):
+        return stem(str(figure.get("kind") or figure.get("unit") or "").lower().split(" ")[-1])
+
+    return not any(numbers.same_quantity(a, b) or float(a["value"]) == float(b["value"]) or head(a) == head(b)
+                   for a in figures_a for b in figures_b)
+
+
+# A point the sentence marks as added to another ("Medvedev said Kiev also wanted to avoid paying
+# compensation"): what follows the marker, to the end of its clause.
+_ADDED_POINT = re.compile(r"\b(?:also|additionally|moreover|furthermore|in addition)\b,?\s+(?P<point>[^.;:]+)",
+                          re.IGNORECASE)
+# Words that say who speaks and how, not what is said.
+_ATTRIBUTION_WORDS = re.compile(r"\b(?:says?|said|saying|told|tells?|stated?|states|announc\w*|claim\w*|add(?:s|ed)|"
+                                r"not(?:es|ed)|report\w*|wr(?:ote|ites?)|publish\w*|accus\w*|condemn\w*|"
+                                r"critici[sz]\w*|emphasi[sz]\w*|insist\w*)\b", re.IGNORECASE)
+_ROLES = frozenset(stem(word) for word in attribution.TITLES)
+
+
+def _said_words(text: str) -> set[str]:
+    """Lower-case content words, without the words for speakers' roles and for saying."""
+    return {word for word in _common_words(_ATTRIBUTION_WORDS.sub(" ", text)) if word not in _ROLES}
+
+
+def _added_point_not_restated(text_a: str, text_b: str) -> bool:
+    """One sentence marks its point as an addition ("also wanted to avoid paying compensation to the
+    soldiers' families") and fewer than half of that point's words recur in the other: the other says
+    what it was added to, or something else, not the added point. Names do not count, so a Title Case
+    headline, where every word looks like one, is left to the model."""
+    for marked, other in ((text_a, text_b), (text_b, text_a)):
+        match = _ADDED_POINT.search(marked)
+        if not match or _title_case(marked):
+            continue
+        point = _said_words(match.group("point"))
+        if len(point) >= 2 and len(point & _content(other)) / len(point) < RESTATED_SHARE:
+            return True
+    return False
+
+
+# A condition the sentence does not assert: "if they failed to recover their soldiers' bodies",
+# "should they fail to recover the bodies", "unless ...", to the end of its clause.
+_CONDITION = re.compile(r"\b(?:if|unless|should\s+(?:they|he|she|it|we|you|i))\b[^.;:,]*", re.IGNORECASE)
+
+
+def _shared_only_in_condition(text_a: str, text_b: str) -> bool:
+    """What the two share lies only in one sentence's condition, which the other asserts: "Zakharova
+    ... said a generational curse would befall the Ukrainian authorities if they failed to recover their
+    soldiers' bodies" does not state "Zakharova ... accused Kyiv of refusing to take back the bodies".
+    Names and words for speakers and saying do not count as shared (nor is a Title Case headline read,
+    where every word looks like a name)."""
+    for conditional, other in ((text_a, text_b), (text_b, text_a)):
+        if _CONDITION.search(other) or _title_case(conditional) or _title_case(other):
+            continue
+        conditions = [match.group(0) for match in _CONDITION.finditer(conditional)]
+        if not conditions:
+            continue
+        said = _said_words(other)
+        main = _said_words(_CONDITION.sub(" ", conditional))
+        supposed = set().union(*(_said_words(condition) for condition in conditions))
+        if supposed & said and not main & said:
+            return True
+    return False
 
 
 def _restated(text_a: str, text_b: str) -> bool:

@@ -384,8 +384,11 @@ def test_a_supposition_that_the_advance_is_true_does_not_agree_with_the_claim_of
 
 
 def test_a_bare_denial_does_not_agree_with_a_plain_assertion_nor_with_a_denial_of_something_else():
+    # The demo sentence goes on to say the troops "pushed on into Dnipropetrovsk", which the denial contradicts
+    # (test_a_denial_contradicts_an_entry_by_forces_the_other_sentence_leaves_unnamed); without that it only
+    # reports something the denial does not deny.
     verdict = judge(_claim(DENIAL), _claim("According to the ministry, troops from a tank division reached the western "
-                                           "edge of the Donetsk region and pushed on into Dnipropetrovsk."),
+                                           "edge of the Donetsk region."),
                     similarity=0.537, proba=_proba(agree=0.585, discusses=0.256, contradict=0.158))
     assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "denial_beside_assertion"
     # The model's contradiction of two denials of different things is overruled; its agreement is not kept either.
@@ -516,3 +519,114 @@ def test_a_title_case_headline_denial_keeps_the_share_test():
     # Emergent training pair (gold 'against'): in Title Case every word looks like a name.
     assert denial_of_assertion("A wife and child of ISIS leader Abu Bakr al-Baghdadi were detained in Lebanon",
                                "Iraq Denies Lebanon Captured Abu Bakr al-Baghdadi's Wife and Child")
+
+
+def test_a_denial_contradicts_an_entry_by_forces_the_other_sentence_leaves_unnamed():
+    from comparer.pipeline.relate import denial_of_assertion
+
+    # Demo pairs the models read as agreement; the other sentence tells of the troops without naming whose.
+    pushed_on = _claim("According to the ministry, troops from a tank division reached the western edge of the Donetsk "
+                       "region and pushed on into Dnipropetrovsk.")
+    verdict = judge(_claim(DENIAL), pushed_on, similarity=0.537, proba=_proba(agree=0.585, discusses=0.256,
+                                                                               contradict=0.158))
+    assert verdict.label == "contradict" and verdict.details["denial"]
+    continuing = _claim("Units of a tank division reached the western edge of the Donetsk People's Republic and are "
+                        "continuing the offensive into the Dnipropetrovsk region, the ministry said.")
+    verdict = judge(continuing, _claim("Ukraine's military denied that Russian forces had entered the Dnipropetrovsk "
+                                       "region."), similarity=0.462, proba=_proba(agree=0.6, discusses=0.3,
+                                                                                 contradict=0.1))
+    assert verdict.label == "contradict" and verdict.details["denial"]
+    # Near misses: another party's troops, another place, or another happening in the same place.
+    for text in ("Ukrainian troops pushed on into the Dnipropetrovsk region.",
+                 "Belarusian units are continuing the offensive into the Dnipropetrovsk region.",
+                 "Troops from a tank division pushed on into the Kharkiv region.",
+                 "Troops from a tank division shelled the Dnipropetrovsk region.",
+                 "Units of a tank division reached the western edge of the Donetsk People's Republic, the ministry "
+                 "said."):
+        assert not denial_of_assertion(DENIAL, text), text
+
+
+MEDVEDEV_AND_ZAKHAROVA = ("Russian Foreign Ministry spokesperson Maria Zakharova and Security Council deputy chairman "
+                          "Dmitry Medvedev accused Kyiv of refusing to take back the bodies of its dead soldiers.")
+
+
+def test_an_added_point_agrees_only_with_a_sentence_that_restates_it():
+    from comparer.pipeline.relate import agreement_overruled
+
+    # Demo pair (model: agree 0.85, one claim cluster): compensation is a further motive, not the refusal.
+    compensation = "Medvedev said Kiev also wanted to avoid paying compensation to the soldiers' families."
+    verdict = judge(_claim(compensation), _claim(MEDVEDEV_AND_ZAKHAROVA), similarity=0.545,
+                    proba=_proba(agree=0.852, discusses=0.111, contradict=0.037))
+    assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "added_point"
+    # The demo's report of the same point still agrees with it.
+    assert agreement_overruled(compensation, "The Russian Security Council deputy chairman, Dmitry Medvedev, published "
+                               "a scathing criticism on X, saying that \"The Kiev bastards don't want to take the bodies "
+                               "of their dead soldiers,\" and emphasizing that Ukraine did not receive the bodies out of "
+                               "fear of admitting their losses and wanting to avoid compensating their families.",
+                               True) is None
+    # An added point that the other sentence restates is one proposition.
+    assert agreement_overruled("Medvedev also said Kiev refused to take back the bodies of its dead soldiers.",
+                               MEDVEDEV_AND_ZAKHAROVA, True) is None
+    assert agreement_overruled("Kyiv also denied that its troops had retreated from Pokrovsk.",
+                               "Ukraine's military denied that its troops had retreated from Pokrovsk.", True) is None
+
+
+def test_what_one_sentence_only_supposes_does_not_agree_with_the_assertion_of_it():
+    from comparer.pipeline.relate import agreement_overruled
+
+    # Demo pairs (model: agree 0.79 and 0.68, one claim cluster): the bodies and soldiers the two share are in the
+    # curse's condition; the curse sentence asserts a condemnation and a curse, not the refusal.
+    for curse, similarity, proba in (
+            ("Foreign Ministry spokesperson Maria Zakharova condemned Kiev's move and said a generational curse would "
+             "befall the Ukrainian authorities if they failed to recover their soldiers' bodies.", 0.492,
+             _proba(agree=0.785, discusses=0.171, contradict=0.043, unrelated=0.001)),
+            ("The Russian Foreign Ministry Spokesperson Maria Zakharova condemned Ukraine's move, claiming that a "
+             "generational curse will befall the Ukrainian authorities should they fail to recover the bodies of "
+             "Kiev's soldiers.", 0.518, _proba(agree=0.68, discusses=0.207, contradict=0.112))):
+        verdict = judge(_claim(curse), _claim(MEDVEDEV_AND_ZAKHAROVA), similarity=similarity, proba=proba)
+        assert verdict.label == "discusses", curse
+        assert verdict.details["agreement_overruled"] == "condition_beside_assertion"
+    # Near misses: the main clauses share what is said, or both sentences state a condition.
+    assert agreement_overruled("Zakharova said a generational curse would befall the Ukrainian authorities if they "
+                               "failed to recover the bodies.",
+                               "Zakharova warned that a curse would befall the Ukrainian authorities.", True) is None
+    assert agreement_overruled("If the talks fail, Russia will resume its offensive, Peskov said.",
+                               "Peskov said Russia would resume the offensive unless talks succeeded.", True) is None
+
+
+def test_negations_of_different_happenings_do_not_agree():
+    from comparer.pipeline.relate import agreement_overruled
+
+    # Demo pair (model: agree 0.78, one claim cluster): the dates were never finalised (Kyiv's reason for not
+    # coming) is not that no new date has been announced (after the postponement).
+    verdict = judge(_claim("The dates for the exchange were never finalised,\" a Ukrainian official involved in the talks "
+                           "told Sample Outlet A."),
+                    _claim("No new date for the exchange has been officially announced."), similarity=0.59,
+                    proba=_proba(agree=0.775, discusses=0.121, contradict=0.104))
+    assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "different_negations"
+    # Negations of one happening agree, in any form of the verb.
+    assert agreement_overruled("No date for the exchange has been finalized.",
+                               "The dates for the exchange were never finalised.", True) is None
+    assert agreement_overruled("Kyiv did not receive the lists of prisoners.", "Kyiv never received the lists of "
+                               "prisoners, the official said.", True) is None
+    assert agreement_overruled("A new date has not been announced.", "No new date has been officially announced.",
+                               True) is None
+
+
+def test_figures_of_different_quantities_do_not_agree():
+    from comparer.pipeline.relate import agreement_overruled
+
+    # Demo pair (model: agree 0.78, one claim cluster): armoured vehicles lost and troops killed are two figures.
+    verdict = judge(_claim("Ukraine lost 12 armored vehicles in the same period, not 39 as Moscow claimed, according to "
+                           "the General Staff."),
+                    _claim("Moscow said Ukrainian forces had lost more than 3,435 troops killed, a figure Kyiv "
+                           "disputes."), similarity=0.631, proba=_proba(agree=0.781, discusses=0.212, contradict=0.007))
+    assert verdict.label == "discusses" and verdict.details["agreement_overruled"] == "different_quantities"
+    # Near misses: the same figure, or figures of the same thing, are left to the model.
+    assert agreement_overruled("Ukraine lost 12 armored vehicles in the same period, according to the General Staff.",
+                               "The General Staff said Ukraine had lost 12 vehicles that week.", True) is None
+    assert agreement_overruled("Russia fired 40 missiles and 300 drones overnight.",
+                               "Ukraine's air force said it shot down 280 drones overnight.", True) is None
+    # A sentence without a figure is not played against one with figures.
+    assert agreement_overruled("Ukraine lost 12 armored vehicles in the same period.",
+                               "Ukraine lost armored vehicles in the same period.", True) is None
