@@ -233,6 +233,7 @@ def score_validation(model: RelationModel, validation: dict[str, list[StancePair
         score, best = metrics.fnc_score(gold, predicted)
         per_class = metrics.per_class_f1(gold, predicted, fnc1.FNC_LABELS)
         figures["fnc1"] = {"pairs": len(pairs), "score": 100 * score / best, "macro_f1": metrics.macro_f1(per_class),
+                           "score_at_test_mix": metrics.fnc_score_at_label_mix(gold, predicted),
                            "disagree_f1": per_class["disagree"]["f1"],
                            "confusion": metrics.confusion(gold, predicted, fnc1.FNC_LABELS)}
     if validation["emergent"]:
@@ -268,7 +269,7 @@ def describe(figures: dict, heading: str) -> list[str]:
     if "fnc1" in figures:
         f = figures["fnc1"]
         lines.append(f"  FNC-1 (claim-grouped hold-out, {f['pairs']} pairs): score {f['score']:.2f}% "
-                     f"macro-F1 {f['macro_f1']:.3f} disagree-F1 {f['disagree_f1']:.3f}")
+                     f"macro-F1 {f['macro_f1']:.3f} disagree-F1 {f['disagree_f1']:.3f}{_at_test_mix(f)}")
         lines.append("  " + metrics.format_confusion(f["confusion"], fnc1.FNC_LABELS).replace("\n", "\n  "))
     if "emergent" in figures:
         f = figures["emergent"]
@@ -284,13 +285,18 @@ def describe(figures: dict, heading: str) -> list[str]:
     return lines
 
 
+def _at_test_mix(fnc1_figures: dict) -> str:
+    value = fnc1_figures.get("score_at_test_mix")
+    return "" if value is None else f" (score {value:.2f}% at the test set's label mix)"
+
+
 def summary(figures: dict) -> str:
     """The headline figures on one line."""
     parts = []
     if "fnc1" in figures:
         f = figures["fnc1"]
         parts.append(f"FNC-1 ({f['pairs']} pairs) score {f['score']:.2f}% macro-F1 {f['macro_f1']:.3f} "
-                     f"disagree-F1 {f['disagree_f1']:.3f}")
+                     f"disagree-F1 {f['disagree_f1']:.3f}{_at_test_mix(f)}")
     if "emergent" in figures:
         f = figures["emergent"]
         parts.append(f"Emergent ({f['pairs']} headlines) stance-acc {f['stance_acc']:.3f} B3-F1 {f['b3_f1']:.3f}")

@@ -29,3 +29,20 @@ def test_b_cubed():
     assert precision == 0.5 and recall == 1.0 and f1 == pytest.approx(2 / 3)
     precision, recall, _ = b_cubed(["x", "x"], [1, 2])
     assert precision == 1.0 and recall == 0.5
+
+
+def test_fnc_score_at_the_test_label_mix_reweights_each_gold_label():
+    from comparer.evaluation.metrics import fnc_score_at_label_mix
+
+    gold = ["unrelated", "unrelated", "agree", "agree", "disagree", "discuss"]
+    perfect = fnc_score_at_label_mix(gold, gold)
+    assert perfect == 100.0
+    # Half the agree rows called discuss: each keeps its related quarter point, loses 0.75.
+    predicted = ["unrelated", "unrelated", "agree", "discuss", "disagree", "discuss"]
+    counts = {"agree": 10, "disagree": 10, "discuss": 10, "unrelated": 40}
+    best = 30 * 1.0 + 40 * 0.25
+    assert fnc_score_at_label_mix(gold, predicted, counts) == 100 * (best - 10 * 0.5 * 0.75) / best
+    # Every unrelated row called related: the 40 x 0.25 go, whatever the raw hold-out had.
+    wrong_unrelated = ["discuss", "discuss", "agree", "agree", "disagree", "discuss"]
+    assert fnc_score_at_label_mix(gold, wrong_unrelated, counts) == 100 * 30 / best
+    assert fnc_score_at_label_mix(["agree"], ["agree"]) is None
