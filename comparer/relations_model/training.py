@@ -291,19 +291,9 @@ def _at_test_mix(fnc1_figures: dict) -> str:
 
 
 def summary(figures: dict) -> str:
-    """The headline figures on one line."""
-    parts = []
-    if "fnc1" in figures:
-        f = figures["fnc1"]
-        parts.append(f"FNC-1 ({f['pairs']} pairs) score {f['score']:.2f}% macro-F1 {f['macro_f1']:.3f} "
-                     f"disagree-F1 {f['disagree_f1']:.3f}{_at_test_mix(f)}")
-    if "emergent" in figures:
-        f = figures["emergent"]
-        parts.append(f"Emergent ({f['pairs']} headlines) stance-acc {f['stance_acc']:.3f} B3-F1 {f['b3_f1']:.3f}")
-    if "sick" in figures:
-        f = figures["sick"]
-        parts.append(f"SICK ({f['pairs']}) acc {f['acc']:.3f} contradiction-F1 {f['contradiction_f1']:.3f}")
-    return "; ".join(parts)
+    """The benchmark figures of ``describe`` on one line, without the confusion matrix."""
+    lines = describe({source: values for source, values in figures.items() if source != "curator"}, "")[1:]
+    return "; ".join(line.strip() for line in lines if not line.lstrip().startswith("gold"))
 
 
 def fit_cross_encoder(datasets: Datasets, analyzer: Analyzer, cache: EncodingCache, log=print) -> None:
