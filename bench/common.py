@@ -87,6 +87,45 @@ class Timer:
         self.seconds = time.perf_counter() - self.start
 
 
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def backend_cpu_seconds() -> tuple[int, float | None]:
+    """(pid, CPU seconds used so far) of the PostgreSQL backend serving Django's connection, where
+    index maintenance runs; the seconds are read from /proc, ``None`` when the server is elsewhere."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        # After "pid (comm)", utime and stime are the 12th and 13th fields.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return pid, None
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuTimer:
+    """Wall time, this process's CPU time (all its threads) and its PostgreSQL backend's."""
+
+    def __enter__(self):
+        self.backend_start = backend_cpu_seconds()
+        self.start, self.cpu_start = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+        self.cpu = time.process_time() - self.cpu_start
+        (pid, end), (pid_before, start) = backend_cpu_seconds(), self.backend_start
+        # A reconnect in between would be another backend: its time is not known then.
+        self.backend = None if end is None or start is None or pid != pid_before else end - start
+
+
 # --- datasets ----------------------------------------------------------------------------------
 
 def _rows(path: Path) -> list[dict]:

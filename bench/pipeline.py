@@ -18,7 +18,9 @@ analyse/encoder is the share of encoder throughput the full analysis keeps (targ
 The sentence encoder and the relation model are loaded and warmed before anything is timed
 (a worker keeps both loaded). The best of ``--repeat`` runs is reported, because other work on a
 shared machine only ever slows a run; all runs are printed. Where analysis spends its time is
-printed per stage for the best run.
+printed per stage for the best run, and the CPU line gives the most the ratio can reach on this
+machine: the CPU-seconds the analysis used (its own threads and its PostgreSQL backend's) spread
+perfectly over the usable cores.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ import time
 from collections import defaultdict
 from contextlib import contextmanager
 
-from common import Timer, fnc1_bodies, log, machine, setup_django
+from common import CpuTimer, Timer, fnc1_bodies, log, machine, setup_django, usable_cores
 
 
 @contextmanager
@@ -109,6 +111,26 @@ def ingest_bodies(count: int) -> None:
             metadata={"dataset_id": str(body_id)}))
 
 
+def print_cpu_bound(encoder_wall: float, encoder_cpu: float, analysis_cpu: float, backend_cpu: float | None) -> None:
+    """What the machine allows. The analysis needs its CPU-seconds (this process's threads plus its
+    PostgreSQL backend's, where index maintenance runs) and can at best spread them over the usable
+    cores, so the analyse/encoder ratio cannot exceed encoder wall x cores / analysis CPU-seconds.
+    When the bare encoder keeps every core busy, that equals encoding's share of the analysis's
+    CPU-seconds, which other load on the machine does not change."""
+    cores = usable_cores()
+    if backend_cpu is None:
+        print(f"CPU: bare encoder {encoder_cpu:.2f} CPU-s; run.analyze {analysis_cpu:.2f} CPU-s in this process "
+              "(its PostgreSQL backend's time is not readable here, so no bound is given)")
+        return
+    total = analysis_cpu + backend_cpu
+    print(f"CPU: bare encoder {encoder_cpu:.2f} CPU-s in {encoder_wall:.2f} s ({encoder_cpu / encoder_wall:.1f} of "
+          f"{cores} cores busy); run.analyze {analysis_cpu:.2f} CPU-s in this process + {backend_cpu:.2f} in its "
+          f"PostgreSQL backend = {total:.2f}, of which encoding is about {encoder_cpu / total:.0%}. On {cores} cores "
+          f"the analysis takes at least {total / cores:.2f} s, so the ratio is at most "
+          f"{min(1.0, encoder_wall * cores / total):.2f} here, and at most {min(1.0, encoder_cpu / total):.2f} "
+          f"with the encoder keeping every core busy")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="30 articles instead of 150")
@@ -145,14 +167,15 @@ def main() -> None:
     from comparer.tasks import analyse_articles
 
     ids = [a.id for a in articles]
-    encoder_runs, analyse_runs, task_runs, stage_runs = [], [], [], []
+    encoder_runs, analyse_runs, task_runs, stage_runs, cpu_runs = [], [], [], [], []
     for run in range(args.repeat):
-        with Timer() as encoder:
+        with CpuTimer() as encoder:
             embed.encode(sentences)
         encoder_runs.append(len(sentences) / encoder.seconds)
         reset(articles_too=False)
-        with stage_timer() as spent, Timer() as analysis:
+        with stage_timer() as spent, CpuTimer() as analysis:
             report = analyze()
+        cpu_runs.append((encoder.cpu, analysis.cpu, analysis.backend))
         assert report.failed == 0, f"{report.failed} articles failed analysis"
         assert Claim.objects.count() == len(sentences), "analysis stored other sentences than the encoder's"
         analyse_runs.append(Claim.objects.count() / analysis.seconds)
@@ -183,6 +206,7 @@ def main() -> None:
     rest = total - sum(seconds for label, seconds in spent.items() if label != "encode sentences")
     print(f"  where the best run's {total:.2f} s went: {'; '.join(parts)}; other {rest:.2f} s; "
           f"everything but encoding {total - encoding:.2f} s ({(total - encoding) / total:.0%})")
+    print_cpu_bound(len(sentences) / encoder_rate, *cpu_runs[analyse_runs.index(analyse_rate)])
     print(f"analyse (tasks.analyse_articles, the background path: all sentences batched, then run.analyze): "
           f"{task_rate:.1f} sentences/s (runs: {', '.join(f'{r:.0f}' for r in task_runs)}), "
           f"ratio {task_rate / encoder_rate:.2f}")
