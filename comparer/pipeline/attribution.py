@@ -25,19 +25,37 @@ _NAME = (rf"(?:[Tt]he\s+)?(?:{_CAP}(?:\s+(?:of|for|and|the|de|von|al|bin)\b|\s+{
          r"|(?:[Tt]he|[Aa]n?)\s+(?:[a-z]+\s+)?(?:source|sources|official|officials|spokesperson|spokesman|"
          r"ministry|statement|report)\b")
 
+# When something was said ("on Sunday", "late Saturday", "on June 7", "this week", "earlier in the day"): it
+# may stand between a speaker and the verb ("Ukraine's General Staff on Sunday denied"), and is never
+# itself the speaker.
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_PREFIX = r"(?:(?:[Oo]n|[Ll]ate|[Ee]arly|[Ee]arlier|[Ll]ater|[Ll]ast|[Tt]his|[Nn]ext|[Bb]y|[Ii]n|[Tt]he)\s+)*"
+_PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
+# A day named outright; a bare month is left out of what is never a speaker ("Theresa May said").
+_DAY = (rf"(?:{_WEEKDAY}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|"
+        r"[Yy]esterday|[Tt]oday|[Tt]onight)")
+_TIME = rf"{_PREFIX}(?:{_DAY}|{_MONTH}|week|weekend|month|year|morning|afternoon|evening|night|day){_PART}"
+_WHEN = rf"(?:,?\s+{_TIME},?)?"
 _QUALIFIER = r"(?:,?\s+(?:involved in|close to|familiar with|from|at|with)\s+(?:the\s+)?[\w'’ -]{1,40}?,?)?"
-_TOLD = re.compile(rf"(?P<speaker>{_NAME}){_QUALIFIER}\s+(?:told|tells)\s+(?P<channel>[\w'’ .-]{{1,60}}?)"
+_TOLD = re.compile(rf"(?P<speaker>{_NAME}){_QUALIFIER}{_WHEN}\s+(?:told|tells)\s+(?P<channel>[\w'’ .-]{{1,60}}?)"
                    r"(?=\s+(?:on|in|that|about|at|last|this|during|after|before|by)\b|[,;:]|\.(?:\s|$)|$)")
-_SAID_ON = re.compile(rf"(?P<speaker>{_NAME}),?\s+{_SPEECH}\b[^.\"“”]*?\b(?:in|on|via|to)\s+"
+_SAID_ON = re.compile(rf"(?P<speaker>{_NAME}){_WHEN},?\s+{_SPEECH}\b[^.\"“”]*?\b(?:in|on|via|to)\s+"
                       r"(?:(?:its|his|her|their|a|an|the)\s+)?(?:(?:official\s+)?(?:channel|account|page)\s+on\s+)?"
                       r"(?P<channel>Telegram|X|Twitter|Facebook|Instagram|VKontakte|VK|YouTube|state television|"
                       r"television|TV|radio)\b")
-_SAID = re.compile(rf"(?P<speaker>{_NAME}),?\s+(?:(?:also|has|had|have|later|then|previously)\s+)?{_SPEECH}\b")
+_SAID = re.compile(rf"(?P<speaker>{_NAME}){_WHEN},?\s+(?:(?:also|has|had|have|later|then|previously)\s+)?{_SPEECH}\b")
 _INVERTED = re.compile(rf"[,\"”]\s*(?:{_SPEECH})\s+(?P<speaker>{_NAME})")
 _ACCORDING = re.compile(rf"\b[Aa]ccording to\s+(?P<speaker>{_NAME})")
 _QUOTE = re.compile(r"[\"“][^\"“”]{12,}[\"”]")
 _NOT_ACTORS = {"on", "in", "at", "last", "this", "that", "it", "he", "she", "they", "we", "i", "you", "there",
-               "but", "and", "however", "meanwhile", "earlier", "later", "also", "a", "an", "which", "who"}
+               "but", "and", "however", "meanwhile", "earlier", "later", "also", "a", "an", "which", "who",
+               # Subordinators open a clause; "If confirmed, ..." is no speaker's confirmation.
+               "if", "when", "whether", "unless", "while", "as", "once", "after", "before", "since", "though",
+               "although", "because"}
+_TIME_ONLY = re.compile(rf"{_PREFIX}(?:{_DAY}|week|weekend|month|year|morning|afternoon|evening|night|day){_PART}",
+                        re.IGNORECASE)
+_TRAILING_TIME = re.compile(rf"\s+{_DAY}{_PART}$")
 
 TITLES = {"general", "gen", "lt", "lieutenant", "col", "colonel", "maj", "major", "capt", "captain", "sgt",
           "sergeant", "adm", "admiral", "brig", "brigadier", "commander", "cmdr", "president", "prime", "minister",
@@ -81,11 +99,24 @@ def _clean(name: str) -> str:
 
 
 def _acceptable(name: str) -> bool:
+    """A name that can be a speaker: not a time ("Sunday", "June 7"), a bare article ("The claims could not
+    be verified") or a word that opens a clause ("If confirmed, ...")."""
     words = name.split()
-    if not words:
+    if not words or _TIME_ONLY.fullmatch(name):
         return False
     first = words[0].lower()
-    return first not in _NOT_ACTORS or (first in {"the", "a", "an"} and len(words) > 1)
+    if first in {"the", "a", "an"}:
+        return len(words) > 1
+    return first not in _NOT_ACTORS
+
+
+def _speaker(match: re.Match, sentence: str) -> str:
+    """The matched speaker without a time it ran into ("Zelensky Sunday"), or "" when it is none: a
+    speaker of a contrasted claim ("not 39 as Moscow claimed") is not the sentence's."""
+    if re.search(r"\b(?:as|than)\s+$", sentence[:match.start()], re.IGNORECASE):
+        return ""
+    speaker = _TRAILING_TIME.sub("", _clean(match.group("speaker")))
+    return speaker if _acceptable(speaker) else ""
 
 
 def _channel_name(raw: str) -> str:
@@ -104,15 +135,15 @@ def extract(sentence: str) -> Attribution:
     found = Attribution(is_quote=bool(_QUOTE.search(sentence)))
     for pattern in (_TOLD, _SAID_ON):
         for match in pattern.finditer(sentence):
-            speaker = _clean(match.group("speaker"))
-            if _acceptable(speaker):
+            speaker = _speaker(match, sentence)
+            if speaker:
                 found.speaker = speaker
                 found.channel = _channel_name(match.group("channel"))
                 return found
     for pattern in (_SAID, _INVERTED, _ACCORDING):
         for match in pattern.finditer(sentence):
-            speaker = _clean(match.group("speaker"))
-            if _acceptable(speaker):
+            speaker = _speaker(match, sentence)
+            if speaker:
                 found.speaker = speaker
                 return found
     return found

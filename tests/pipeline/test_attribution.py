@@ -74,3 +74,44 @@ def test_parties_told_apart():
     assert not same_actor(acting_party("Russia "), acting_party("Ukraine "))
     assert not same_actor(acting_party("Hamas delegation "), acting_party("Israeli negotiators "))
     assert not same_actor("", acting_party("Ukraine "))
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    # Demo sentence: the speaker was stored as "Sunday".
+    ("Ukraine's General Staff on Sunday denied that Russian forces had entered the Dnipropetrovsk region.",
+     "Ukrainian General Staff"),
+    ("Zelensky late Saturday said the talks would resume.", "Zelensky"),
+    ("Zelensky Sunday said the talks would resume.", "Zelensky"),
+    ("The Kremlin this week denied the report.", "Kremlin"),
+    ("Kyiv, on June 7, denied the report.", "Kyiv"),
+    ("Kyiv earlier in the day denied the report.", "Kyiv"),
+    # Near misses that must stay as they were: a time after the verb, a month that is a surname.
+    ("Russia's Defense Ministry said on Sunday that its forces had advanced.", "Russian Defence Ministry"),
+    ("Theresa May said the deal was done.", "Theresa May"),
+    ("On Sunday, the ministry said it was ready.", "Ministry"),
+])
+def test_a_time_before_the_verb_is_not_the_speaker(sentence, speaker):
+    assert normalize_actor(extract(sentence).speaker) == speaker
+
+
+def test_a_time_with_a_channel_is_not_the_speaker():
+    found = extract("The ministry on June 7 told TASS that it was ready.")
+    assert found.speaker == "The ministry" and found.channel == "TASS"
+    found = extract("Russia's Defense Ministry on Sunday said on Telegram that it had advanced.")
+    assert normalize_actor(found.speaker) == "Russian Defence Ministry" and found.channel == "Telegram"
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    # Demo sentences: stored speakers "The", "If" and "Moscow".
+    ("The claims could not be independently verified.", ""),
+    ("If confirmed, the advance would mark Russia's first ground incursion into the region, a key mining and "
+     "industrial hub.", ""),
+    ("Ukraine lost 12 armored vehicles in the same period, not 39 as Moscow claimed, according to the General "
+     "Staff.", "Ukrainian General Staff"),
+    ("Sunday said nothing.", ""),
+    # Near misses: a named speaker after an article, and one whose claim is not contrasted.
+    ("The Kremlin confirmed the talks.", "Kremlin"),
+    ("Moscow claimed 39 vehicles were destroyed.", "Moscow"),
+])
+def test_an_article_a_subordinator_or_a_contrasted_claim_is_not_the_speaker(sentence, speaker):
+    assert normalize_actor(extract(sentence).speaker) == speaker
