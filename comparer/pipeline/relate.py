@@ -14,8 +14,9 @@ proposition (a fate of the happening against another matter, a supposition again
 bare denial against a plain assertion, denials or negations of different things, figures of different
 quantities, an added point the other does not restate, a condition the other asserts) becomes *discusses*.
 Everything else is decided by the trained relation model
-(``comparer.relations_model``); when the model says *contradict*, the reason names the cue
-present in the pair (negation, antonym, different speakers) or ``model``. Without the model
+(``comparer.relations_model``); its contradiction is overruled where one sentence denies a
+happening the other only supposes ("further advances into the area could ..."). When the model says
+*contradict*, the reason names the cue present in the pair (negation, antonym, different speakers) or ``model``. Without the model
 artefact a rule-based judge is used and a warning is logged.
 
 ``relate_event`` stores the decisions, never touching a curator-locked relation, and skips
@@ -67,9 +68,14 @@ HEDGES = re.compile(r"\b(reportedly|allegedly|claim(?:s|ed)?|according to|could 
 NO_SHOW, APPEARED, POSTPONED, HELD, NOT_HELD = "no-show", "appeared", "postponed", "held", "not held"
 _MISSED = (r"miss(?:ed|es)?\s+(?:(?:the|a|an|any|its|their)\s+)?(?:agreed(?:-upon)?\s+)?"
            r"(?:meeting|exchange|talks|session|handover|appointment)s?\b")
+# "Never showed up" is a no-show; "never showed up late" or "never turned up on time" says how a
+# party came, not that it stayed away, and "never failed to show up" says it came.
+_HOW_ONE_CAME = r"(?!\s+(?:late|early|on time|in time|ahead|unannounced|uninvited|empty-handed|without|drunk|armed)\b)"
 _STATUS_PATTERNS = [
-    (NO_SHOW, re.compile(r"\b(?:did not|didn't|fail(?:s|ed)? to|refused to|declined to)\s+(?:show up|turn up|appear|attend|"
-                         r"come|arrive)\b|\bno-show\b|\bstayed away\b|\bboycott(?:ed|s)?\b", re.IGNORECASE)),
+    (NO_SHOW, re.compile(r"(?<!never )(?<!not )(?<!n't )\b(?:did not|didn't|fail(?:s|ed)? to|refused to|declined to)\s+"
+                         rf"(?:show up|turn up|appear|attend|come|arrive)\b{_HOW_ONE_CAME}|"
+                         r"\bnever\s+(?:showed|turned|shows|turns|show|turn)\s+up\b"
+                         rf"{_HOW_ONE_CAME}|\bno-show\b|\bstayed away\b|\bboycott(?:ed|s)?\b", re.IGNORECASE)),
     (NOT_HELD, re.compile(r"\b(?:did not|didn't|has not|hasn't|had not|was not|wasn't|never)\s+"
                           r"(?:take place|taken place|happen(?:ed)?|go ahead|gone ahead|held)\b", re.IGNORECASE)),
     # "Delayed" is left out: it says nothing about why, and fits a no-show as well as an arrangement.
@@ -232,14 +238,36 @@ def _same_account(text_a: str, text_b: str) -> bool:
 # present ("rejected Moscow's claim that 3,435 Ukrainian soldiers were killed"), up to what the
 # speaker then asserts ("denied that Kyiv had failed to appear and said the exchange was postponed").
 # "Refuses to confirm or deny" denies nothing.
-_DENIED_CLAUSE = re.compile(rf"(?<!\bor )\b(?:{_DENIAL_VERBS}|refut(?:e|es|ed))\b\s+"
+_DENIED_CLAUSE = re.compile(rf"(?<!\bor )\b(?P<verb>{_DENIAL_VERBS}|refut(?:e|es|ed))\b\s+"
                             r"(?:(?:[\w'’]+\s+){0,3}?(?:claims?|reports?|allegations?|suggestions?)\s+)?(?:that\s+)?"
                             rf"(?P<clause>(?:(?!{_THEN_ASSERTS})[^.;])+)", re.IGNORECASE)
 
 
-def _denied_content(text: str) -> set[str] | None:
+# A comma and a verb in the denial verb's own form start the subject's next predicate, which is not
+# denied: "General Staff denies Russian entry into Dnipropetrovsk region, disputes loss figures",
+# "Kyiv rejected the claim, accused Moscow of lying"; so does a participle of saying (", saying ...").
+# A comma and a listed noun ("denies strikes on schools, hospitals and homes") is not cut.
+_NEXT_PREDICATE = re.compile(r",\s+(?:and\s+|but\s+)?(?:(?:saying|adding|insisting|noting|arguing|stressing|calling)\b|"
+                             r"(?P<verb>[a-z]+)\s+(?!(?:and|or|nor)\b)[\w'’\"“])")
+
+
+def _denied_clause(text: str) -> str | None:
+    """What the sentence's denial denies (``_DENIED_CLAUSE``), up to the subject's next predicate."""
     match = _DENIED_CLAUSE.search(text)
-    return _content(match.group("clause")) if match else None
+    if match is None:
+        return None
+    clause, denial_verb = match.group("clause"), match.group("verb").lower()
+    suffix = "ed" if denial_verb.endswith("ed") else "s" if denial_verb.endswith("s") else None
+    for cut in _NEXT_PREDICATE.finditer(clause):
+        verb = cut.group("verb")
+        if verb is None or (suffix and verb.endswith(suffix) and not verb.endswith("ss") and len(verb) > 3):
+            return clause[:cut.start()]
+    return clause
+
+
+def _denied_content(text: str) -> set[str] | None:
+    clause = _denied_clause(text)
+    return _content(clause) if clause is not None else None
 
 
 def _deny_different_things(text_a: str, text_b: str) -> bool:
@@ -257,10 +285,11 @@ _CONDITIONAL = re.compile(r"\b(?:if|whether|would|could|might|may)\b", re.IGNORE
 
 
 # Outlets tell one military move in many words: a denial that "forces had entered" the region is of
-# "forces have advanced into" it. Moving into a place reads as entering it, and the words for
-# armed men as one, before the denied words are compared.
+# "forces have advanced into" it, and a headline's "denies Russian entry into" the region denies the
+# same. Moving into a place, or an entry into it, reads as entering it, and the words for armed men as
+# one, before the denied words are compared.
 _MOVES_INTO = re.compile(r"\b(?:advanc\w*|push\w*(?:\s+on)?|mov(?:e|es|ed|ing)|cross\w*|offensive|incursions?|"
-                         r"march\w*)\s+(?:further\s+|deeper\s+)?into\b", re.IGNORECASE)
+                         r"entry|entries|entrance|march\w*)\s+(?:further\s+|deeper\s+)?into\b", re.IGNORECASE)
 _ARMED = {"troop": "forc", "unit": "forc", "soldier": "forc", "army": "forc", "armi": "forc"}
 # Words that say who or where, not what happened: the denied happening itself must recur.
 _WHO_OR_WHERE = frozenset({"forc", "region", "citi", "city", "town", "village", "area", "provinc", "oblast",
@@ -279,8 +308,9 @@ def _names(text: str) -> set[str]:
     return _military_content(" ".join(re.findall(r"\b[A-Z][\w'’-]*", text)))
 
 
-# The party whose armed men a sentence names ("Russian forces", "Russia's troops", "Ukrainian units").
-_ARMED_WORDS = r"(?:forces|troops|units|soldiers|army|armies|military)"
+# The party whose armed men a sentence names ("Russian forces", "Russia's troops", "Ukrainian units"), or
+# whose move into a place it names ("Russian entry into", "Russia's incursion into").
+_ARMED_WORDS = r"(?:forces|troops|units|soldiers|army|armies|military|entry|entries|incursions?)"
 _FORCES_OF = re.compile(rf"\b(?P<party>[A-Z][\w'’.-]*?)(?:['’]s)?\s+(?:armed\s+)?{_ARMED_WORDS}\b")
 
 
@@ -310,11 +340,10 @@ def denial_of_assertion(text_a: str, text_b: str) -> bool:
     Dnipropetrovsk region ..., the Russian Defense Ministry said"): most of the denied clause's content
     words are in the other sentence, which itself denies, negates, disputes and supposes nothing."""
     for denial, other in ((text_a, text_b), (text_b, text_a)):
-        match = _DENIED_CLAUSE.search(denial)
-        if (match is None or _denied_content(other) is not None or _negated(other)
+        clause = _denied_clause(denial)
+        if (clause is None or _denied_content(other) is not None or _negated(other)
                 or _debunks(other) or _CONDITIONAL.search(other)):
             continue
-        clause = match.group("clause")
         denied, said = _military_content(clause), _military_content(other)
         if len(denied) < 2 or len(denied & said) / len(denied) < DENIED_SHARE:
             continue
@@ -618,11 +647,44 @@ def _restated(text_a: str, text_b: str) -> bool:
     return bool(a and b) and len(a & b) / min(len(a), len(b)) >= RESTATED_SHARE
 
 
+# A clause that supposes rather than asserts: a condition ("if", "unless", "whether") or a modal verb
+# ("could", "would", "might", "may"; the month "May" is written with a capital). Clauses are cut at
+# commas, semicolons, colons and "and"/"but", so "forces entered the region and could push further"
+# still asserts the entry.
+_SUPPOSING = re.compile(r"\b(?:[Ii]f|[Uu]nless|[Ww]hether|would|could|might|may)\b")
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but)\b")
+
+
+def _denied_only_as_supposed(text_a: str, text_b: str) -> bool:
+    """One sentence denies a happening and the other names it only in a clause that supposes it: "The
+    Dnipropetrovsk region is a crucial mining and industrial center for Ukraine, and further Russian
+    advances into the area could severely impact Kiev's ... economy" describes the region and weighs
+    what an entry would mean; it asserts no entry for "denied that Russian forces had entered the
+    Dnipropetrovsk region" to contradict. A sentence that asserts the happening in another clause
+    ("Russian forces entered the region and could push further") is left to the model."""
+    for denial, other in ((text_a, text_b), (text_b, text_a)):
+        clause = _denied_clause(denial)
+        if clause is None:
+            continue
+        names = set() if _title_case(clause) else _names(clause)
+        happening = _military_content(clause) - names - _WHO_OR_WHERE
+        if not happening:
+            continue
+        supposed, asserted = set(), set()
+        for part in _CLAUSE_BREAK.split(other):
+            (supposed if _SUPPOSING.search(part) else asserted).update(_military_content(part))
+        if happening & supposed and not happening & asserted:
+            return True
+    return False
+
+
 def contradiction_overruled(text_a: str, text_b: str, similarity: float, probability: float) -> bool:
     """A model contradiction that is not kept: not the more likely reading outright, a paraphrase,
-    the same account of a happening, or two denials of different things."""
+    the same account of a happening, two denials of different things, or a denial beside a sentence
+    that only supposes what is denied."""
     return (probability < MIN_CONTRADICT_SCORE or _paraphrase(text_a, text_b, similarity)
-            or _same_account(text_a, text_b) or _deny_different_things(text_a, text_b))
+            or _same_account(text_a, text_b) or _deny_different_things(text_a, text_b)
+            or _denied_only_as_supposed(text_a, text_b))
 
 
 def _speakers_conflict(claim_a: Claim, claim_b: Claim) -> bool:

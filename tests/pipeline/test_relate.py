@@ -630,3 +630,105 @@ def test_figures_of_different_quantities_do_not_agree():
     # A sentence without a figure is not played against one with figures.
     assert agreement_overruled("Ukraine lost 12 armored vehicles in the same period.",
                                "Ukraine lost armored vehicles in the same period.", True) is None
+
+
+FURTHER_ADVANCES = ("The Dnipropetrovsk region is a crucial mining and industrial center for Ukraine, and further Russian "
+                    "advances into the area could severely impact Kiev's already strained military and economy.")
+
+
+def test_a_sentence_that_only_supposes_a_denied_entry_is_not_contradicted_by_the_denial():
+    from comparer.pipeline.relate import _denied_only_as_supposed, contradiction_overruled
+
+    # Demo pair the model read as a contradiction (0.787): a description and what further advances could do.
+    denial = _claim("Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region.")
+    verdict = judge(_claim(FURTHER_ADVANCES), denial, similarity=0.6,
+                    proba=_proba(agree=0.121, discusses=0.092, unrelated=0.001, contradict=0.787))
+    assert verdict.label != "contradict" and verdict.details["contradiction_overruled"]
+    for supposition in (FURTHER_ADVANCES,
+                        "If confirmed, the advance would mark Russia's first ground incursion into the region, a key "
+                        "mining and industrial hub.",
+                        "Further Russian advances into the Dnipropetrovsk region may cut supply lines."):
+        assert _denied_only_as_supposed(supposition, denial.text), supposition
+        assert _denied_only_as_supposed("General Staff denies Russian entry into Dnipropetrovsk region, disputes "
+                                        "loss figures", supposition), supposition
+    # Near misses: the entry asserted in a clause of its own, beside a modal or a month named May.
+    for assertion in ("Russian forces entered the Dnipropetrovsk region and could push further.",
+                      "Russian forces have advanced into Ukraine's Dnipropetrovsk region, which could force Kyiv to "
+                      "divert reserves.",
+                      "In May, Russian forces entered the Dnipropetrovsk region.",
+                      "Russian troops push into Dnipropetrovsk region for the first time"):
+        assert not _denied_only_as_supposed(assertion, denial.text), assertion
+        assert not contradiction_overruled(assertion, denial.text, 0.7, 0.8), assertion
+    verdict = judge(_claim("Russian forces entered the Dnipropetrovsk region and could push further."), denial,
+                    similarity=0.7, proba=_proba(contradict=0.8, agree=0.1, discusses=0.1))
+    assert verdict.label == "contradict"
+
+
+HEADLINE_DENIAL = "General Staff denies Russian entry into Dnipropetrovsk region, disputes loss figures"
+
+
+def test_a_headline_denial_of_an_entry_contradicts_the_advance_it_denies():
+    from comparer.pipeline.relate import denial_of_assertion
+
+    # Demo pairs the models read as discussion (0.77-0.91).
+    for text, similarity, proba in (
+            ("Russian forces have advanced into Ukraine's Dnipropetrovsk region for the first time since the start "
+             "of the offensive, the Russian Defense Ministry said on Sunday.", 0.62,
+             _proba(agree=0.159, discusses=0.821, contradict=0.02)),
+            ("Russia's Defense Ministry said on Sunday that its forces had advanced into Ukraine's Dnipropetrovsk "
+             "region for the first time in the war.", 0.62, _proba(agree=0.086, discusses=0.901, contradict=0.013)),
+            ("Russia announced on Sunday that its forces were advancing into Ukraine’s eastern industrial "
+             "Dnipropetrovsk region for the first time in its three-year offensive, marking a significant "
+             "territorial expansion as peace talks remain stalled.", 0.6,
+             _proba(agree=0.085, discusses=0.912, contradict=0.003)),
+            ("According to the ministry, troops from a tank division reached the western edge of the Donetsk region "
+             "and pushed on into Dnipropetrovsk.", 0.55, _proba(agree=0.207, discusses=0.772, contradict=0.021))):
+        verdict = judge(_claim(HEADLINE_DENIAL), _claim(text), similarity=similarity, proba=proba)
+        assert verdict.label == "contradict" and verdict.details["denial"], text
+    # Near misses: another party's troops, another place, another happening in the same place.
+    for text in ("Ukrainian troops pushed on into the Dnipropetrovsk region.",
+                 "Russian forces shelled the Dnipropetrovsk region overnight.",
+                 "Russian forces entered the Kharkiv region.",
+                 "Troops from a tank division shelled the Dnipropetrovsk region.",
+                 "Belarusian units are continuing the offensive into the Dnipropetrovsk region."):
+        assert not denial_of_assertion(HEADLINE_DENIAL, text), text
+
+
+def test_a_comma_and_a_second_verb_end_what_is_denied():
+    from comparer.pipeline.relate import _denied_clause
+
+    assert _denied_clause(HEADLINE_DENIAL) == "Russian entry into Dnipropetrovsk region"
+    assert _denied_clause("Kyiv rejected the claim, accused Moscow of lying") == "the claim"
+    assert _denied_clause("Kyiv denied that troops entered the region, saying fighting continues") == (
+        "troops entered the region")
+    # A list, or a verb in another form than the denial's, stays in the denied clause.
+    assert _denied_clause("Kyiv denies strikes on schools, hospitals and homes") == (
+        "strikes on schools, hospitals and homes")
+    assert _denied_clause("Ukraine denies Russian troops crossed the border, shelled villages") == (
+        "Russian troops crossed the border, shelled villages")
+
+
+@pytest.mark.parametrize("text", [
+    "Russian officials said Ukraine never showed up at the agreed location for the exchange.",
+    "Ukraine never turned up for the exchange.",
+    "Kyiv failed to turn up for the exchange.",
+])
+def test_never_showing_up_is_a_no_show(text):
+    from comparer.pipeline.relate import happening_statuses, status_conflict
+
+    assert happening_statuses(text) == {"no-show"}
+    assert status_conflict(text, "Kyiv says the exchange was postponed until next week.", 0.6) == {
+        "accounts": ["no-show", "postponed"]}
+
+
+@pytest.mark.parametrize("text", [
+    "Ukraine never showed up late for an exchange.",
+    "The delegation never shows up on time.",
+    "Ukraine did not show up late.",
+    "Ukraine never failed to show up for an exchange.",
+    "The envoy never came back with an answer.",
+])
+def test_how_one_came_or_never_failing_to_come_is_no_no_show(text):
+    from comparer.pipeline.relate import happening_statuses
+
+    assert "no-show" not in happening_statuses(text)
