@@ -5,7 +5,9 @@
 maps a speaker or channel to one canonical form so the same actor matches across outlets:
 titles are dropped ("General Alexander Zorin" → "Alexander Zorin"), spellings unified
 ("Kiev" → "Kyiv", "defense" → "defence"), and known institutions matched with rapidfuzz
-("Russian Ministry of Defence", "Russian MoD" → "Russian Defence Ministry").
+("Russian Ministry of Defence", "Russian MoD" → "Russian Defence Ministry"); a state's body is its
+people's ("Ukraine's Air Force" → "Ukrainian Air Force"), and an unnamed spokesperson is the body they
+speak for ("General Staff spokesperson" → "Ukrainian General Staff").
 """
 from __future__ import annotations
 
@@ -152,7 +154,8 @@ def extract(sentence: str) -> Attribution:
 def _strip_titles(name: str) -> str:
     """"General Alexander Zorin" → "Alexander Zorin"; institutions are left whole."""
     words = name.split()
-    if len(words) < 2 or any(w.lower() in {"ministry", "staff", "council", "office", "agency", "command", "forces"}
+    if len(words) < 2 or any(w.lower() in {"ministry", "staff", "council", "office", "agency", "command", "forces",
+                                           "force", "army", "navy", "guard", "military", "service", "government"}
                              for w in words[-1:]):
         return name
     index = len(words)
@@ -164,6 +167,22 @@ def _strip_titles(name: str) -> str:
     return name
 
 
+# An unnamed spokesperson speaks for the body named before the role ("General Staff spokesperson",
+# "a Kremlin spokesman"): the body is the speaker. A named one is the person ("Foreign Ministry
+# spokesperson Maria Zakharova" → "Maria Zakharova", by ``_strip_titles``).
+_BODY_SPOKESPERSON = re.compile(r"^(?:an?\s+)?(?P<body>.+?)\s+(?:spokesperson|spokesman|spokeswoman|spokespeople|"
+                                r"spokesmen|spokeswomen|press\s+(?:service|office))$", re.IGNORECASE)
+# "<Country>'s <body>" names the body as its people's: "Ukraine's Air Force" → "Ukrainian Air Force", as
+# "Ukraine's General Staff" is "Ukrainian General Staff".
+_POSSESSOR = re.compile(r"^(?P<country>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*?)(?:'s|(?<=s)')\s+(?P<body>.+)$")
+
+
+def _demonym_for(country: str) -> str:
+    """"ukraine" → "Ukrainian"; "" for a name that is no state in ``DEMONYMS``."""
+    demonym = _DEMONYM_OF.get(country.lower().removeprefix("the "))
+    return demonym[:1].upper() + demonym[1:] if demonym else ""
+
+
 def normalize_actor(name: str) -> str:
     """One canonical form per actor, so the same speaker or channel matches across outlets."""
     name = _clean(name)
@@ -172,6 +191,12 @@ def normalize_actor(name: str) -> str:
         return ""
     for pattern, replacement in _SPELLINGS:
         name = pattern.sub(replacement, name)
+    body = _BODY_SPOKESPERSON.match(name)
+    if body and body.group("body")[:1].isupper():
+        name = re.sub(r"(?:'s|(?<=s)')$", "", re.sub(r"^(?:the)\s+", "", body.group("body"), flags=re.IGNORECASE))
+    possessed = _POSSESSOR.match(name)
+    if possessed and _demonym_for(possessed.group("country")):
+        name = f"{_demonym_for(possessed.group('country'))} {possessed.group('body')}"
     key = name.lower()
     if key in _VARIANT_TO_CANONICAL:
         return _VARIANT_TO_CANONICAL[key]
@@ -197,6 +222,10 @@ def same_actor(a: str, b: str) -> bool:
     short, long = sorted((a, b), key=len)
     if len(short.split()) == 1 and short in long.split():
         return True
+    # "Air Force" and "Ukrainian Air Force": the body with and without its people's name.
+    first, _, rest = long.partition(" ")
+    if first in DEMONYMS and rest == short:
+        return True
     return fuzz.token_sort_ratio(a, b) >= FUZZY_CUTOFF
 
 
@@ -208,6 +237,10 @@ DEMONYMS = {"ukrainian": "ukraine", "russian": "russia", "israeli": "israel", "p
              "american": "united states", "us": "united states", "u.s.": "united states", "chinese": "china",
              "iranian": "iran", "syrian": "syria", "turkish": "turkey", "british": "united kingdom",
              "french": "france", "german": "germany", "polish": "poland", "belarusian": "belarus"}
+# The people's name for each state, the first listed ("ukraine" → "ukrainian", "united states" → "american").
+_DEMONYM_OF: dict[str, str] = {}
+for _demonym, _state in DEMONYMS.items():
+    _DEMONYM_OF.setdefault(_state, _demonym)
 _CAPITALS = {"kyiv": "ukraine", "kiev": "ukraine", "moscow": "russia", "kremlin": "russia", "jerusalem": "israel",
              "washington": "united states", "beijing": "china", "tehran": "iran", "damascus": "syria",
              "ankara": "turkey", "london": "united kingdom", "paris": "france", "berlin": "germany",

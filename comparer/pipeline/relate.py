@@ -15,7 +15,8 @@ bare denial against a plain assertion, denials or negations of different things,
 quantities, an added point the other does not restate, a condition the other asserts) becomes *discusses*.
 Everything else is decided by the trained relation model
 (``comparer.relations_model``); its contradiction is overruled where one sentence denies a
-happening the other only supposes ("further advances into the area could ..."). When the model says
+happening the other only supposes ("further advances into the area could ...") and where one gives
+the fate of a happening and the other a rival explanation that says nothing of its fate. When the model says
 *contradict*, the reason names the cue present in the pair (negation, antonym, different speakers) or ``model``. Without the model
 artefact a rule-based judge is used and a warning is logged.
 
@@ -288,9 +289,30 @@ _CONDITIONAL = re.compile(r"\b(?:if|whether|would|could|might|may)\b", re.IGNORE
 # "forces have advanced into" it, and a headline's "denies Russian entry into" the region denies the
 # same. Moving into a place, or an entry into it, reads as entering it, and the words for armed men as
 # one, before the denied words are compared.
+# A move may name the line it passes on the way before the place it enters ("a tank division had advanced
+# beyond the western edge of the Donetsk region into Dnipropetrovsk", "crossed the border into"): the path
+# words are kept, read as where the move passed, and the move still reads as entering.
 _MOVES_INTO = re.compile(r"\b(?:advanc\w*|push\w*(?:\s+on)?|mov(?:e|es|ed|ing)|cross\w*|offensive|incursions?|"
-                         r"entry|entries|entrance|march\w*)\s+(?:further\s+|deeper\s+)?into\b", re.IGNORECASE)
+                         r"entry|entries|entrance|march\w*)\s+(?:further\s+|deeper\s+)?"
+                         r"(?P<path>(?:(?:beyond|past|across|over|through|from|via|out\s+of)\s+|the\s+(?=border\b|"
+                         r"frontier\b|front\b|river\b|line\b))(?:(?!into\b)[^,.;:])*?\s+)?into\b", re.IGNORECASE)
 _ARMED = {"troop": "forc", "unit": "forc", "soldier": "forc", "army": "forc", "armi": "forc"}
+# A formation of armed men read as forces: a brigade, battalion or regiment ("a fire brigade" is none), and a
+# division or corps named as military by its arm or number ("a tank division", "the 20th Guards Army's 3rd
+# division"; "a division of the company" is none).
+_ARM = (r"(?:\d+(?:st|nd|rd|th)|tank|armou?red|infantry|airborne|motori[sz]ed|mechani[sz]ed|rifle|artillery|marine|"
+        r"assault|guards|paratroop(?:er)?|separate|mountain)")
+_FORMATION = re.compile(rf"\b(?:(?:{_ARM}\s+)*(?<!fire\s)(?<!fire-)(?:brigades?|battalions?|regiments?)|"
+                        rf"(?:{_ARM}\s+)+(?:divisions?|corps))\b", re.IGNORECASE)
+
+
+def _entering(match: re.Match) -> str:
+    return "entered " + (match.group("path") or "")
+
+
+def _as_forces(text: str) -> str:
+    """Formations read as forces ("a tank division had advanced" → "a forces had advanced")."""
+    return _FORMATION.sub("forces", text)
 # Words that say who or where, not what happened: the denied happening itself must recur.
 _WHO_OR_WHERE = frozenset({"forc", "region", "citi", "city", "town", "village", "area", "provinc", "oblast",
                            "district", "territori", "border"})
@@ -299,7 +321,7 @@ _WHO_OR_WHERE = frozenset({"forc", "region", "citi", "city", "town", "village", 
 def _military_content(text: str) -> set[str]:
     """Content words, with moves into a place read as entering it, the words for armed men as one,
     and a state's people as the state ("Russian forces" / "Russia's forces")."""
-    words = (word.rstrip("'’") for word in _content(_MOVES_INTO.sub("entered", text)))
+    words = (word.rstrip("'’") for word in _content(_MOVES_INTO.sub(_entering, _as_forces(text))))
     return {_ARMED.get(word, attribution.DEMONYMS.get(word, word)) for word in words}
 
 
@@ -316,7 +338,7 @@ _FORCES_OF = re.compile(rf"\b(?P<party>[A-Z][\w'’.-]*?)(?:['’]s)?\s+(?:armed
 
 def _forces_parties(text: str) -> set[str]:
     """The states whose forces the sentence names ("Russian forces" → {"russia"})."""
-    return set().union(*(_names(match.group("party")) for match in _FORCES_OF.finditer(text)))
+    return set().union(*(_names(match.group("party")) for match in _FORCES_OF.finditer(_as_forces(text))))
 
 
 def _party_left_implicit(party: set[str], other: str) -> bool:
@@ -475,6 +497,35 @@ def _bare_denial(text: str) -> bool:
     return bool(match) and not re.match(rf"\s*,?\s*{_THEN_ASSERTS}", text[match.end():], re.IGNORECASE)
 
 
+def _fate_beside_other_matter(text_a: str, text_b: str) -> bool:
+    """One sentence says what became of the happening (a no-show, a postponement, an appearance) and the
+    other says nothing of its fate."""
+    fates_a = happening_statuses(text_a) & _SETBACKS
+    fates_b = happening_statuses(text_b) & _SETBACKS
+    return bool(fates_a) != bool(fates_b) and not (happening_statuses(text_a) and happening_statuses(text_b))
+
+
+def _negates_what_the_fate_presumes(text_a: str, text_b: str) -> bool:
+    """The sentence without a fate negates a verb the other one uses: "The exchange was never agreed" denies
+    what "Ukraine fails to show up for agreed prisoner and body exchange" takes for granted."""
+    for fate, other in ((text_a, text_b), (text_b, text_a)):
+        if happening_statuses(fate) & _SETBACKS:
+            words = {word for word in tokens(fate) if len(word) > 2}
+            if any(_same_verb(verb, word) for verb in _negated_verbs(other) for word in words):
+                return True
+    return False
+
+
+def _fate_beside_other_grievance(text_a: str, text_b: str) -> bool:
+    """A model contradiction between a fate of the happening and a sentence that says nothing of its fate
+    and denies nothing the fate sentence presumes: "Ukraine fails to show up for agreed prisoner and body
+    exchange" / "Kyiv said the lists of prisoners presented by Moscow did not match what had been agreed"
+    are rival explanations of one setback, not opposite accounts of it; which of the two is true, each
+    may be. (The accounts that do conflict, a no-show against a postponement or an appearance, are
+    ``status_conflict``'s.)"""
+    return _fate_beside_other_matter(text_a, text_b) and not _negates_what_the_fate_presumes(text_a, text_b)
+
+
 def agreement_overruled(text_a: str, text_b: str, same_proposition: bool | None = None) -> str | None:
     """Why a model agreement does not state one proposition, or ``None`` when it may.
 
@@ -508,9 +559,7 @@ def agreement_overruled(text_a: str, text_b: str, same_proposition: bool | None 
       statement). On Emergent's held-out headlines, grouped as the app groups an event's claims, it
       turns 7 of the blend's agreements into *discusses*: 5 were 'observing', 1 'against', 1 'for'.
     """
-    fates_a = happening_statuses(text_a) & _SETBACKS
-    fates_b = happening_statuses(text_b) & _SETBACKS
-    if bool(fates_a) != bool(fates_b) and not (happening_statuses(text_a) and happening_statuses(text_b)):
+    if _fate_beside_other_matter(text_a, text_b):
         return "fate_beside_other_matter"
     if bool(_SUPPOSES.search(text_a)) != bool(_SUPPOSES.search(text_b)):
         return "supposition"
@@ -680,11 +729,12 @@ def _denied_only_as_supposed(text_a: str, text_b: str) -> bool:
 
 def contradiction_overruled(text_a: str, text_b: str, similarity: float, probability: float) -> bool:
     """A model contradiction that is not kept: not the more likely reading outright, a paraphrase,
-    the same account of a happening, two denials of different things, or a denial beside a sentence
-    that only supposes what is denied."""
+    the same account of a happening, two denials of different things, a denial beside a sentence
+    that only supposes what is denied, or a fate of the happening beside a sentence that says nothing
+    of its fate nor negates what the fate sentence presumes."""
     return (probability < MIN_CONTRADICT_SCORE or _paraphrase(text_a, text_b, similarity)
             or _same_account(text_a, text_b) or _deny_different_things(text_a, text_b)
-            or _denied_only_as_supposed(text_a, text_b))
+            or _denied_only_as_supposed(text_a, text_b) or _fate_beside_other_grievance(text_a, text_b))
 
 
 def _speakers_conflict(claim_a: Claim, claim_b: Claim) -> bool:

@@ -115,3 +115,50 @@ def test_a_time_with_a_channel_is_not_the_speaker():
 ])
 def test_an_article_a_subordinator_or_a_contrasted_claim_is_not_the_speaker(sentence, speaker):
     assert normalize_actor(extract(sentence).speaker) == speaker
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    # Demo sentences: stored as "General Staff spokesperson", "Ukraine's Air Force" and "Ukraine's military".
+    ('"The enemy\'s claims do not correspond to reality. Fighting continues in the Donetsk region," a General Staff '
+     'spokesperson said.', "Ukrainian General Staff"),
+    ("Russia launched a massive missile and drone strike on Ukraine overnight into June 6, Ukraine's Air Force said.",
+     "Ukrainian Air Force"),
+    ("Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region.", "Ukrainian military"),
+])
+def test_demo_speakers_are_normalised_like_ukraines_general_staff(sentence, speaker):
+    assert normalize_actor(extract(sentence).speaker) == speaker
+
+
+@pytest.mark.parametrize("name, normalised", [
+    # "<Country>'s <body>" is the people's body, as "Ukraine's General Staff" is the "Ukrainian General Staff".
+    ("Ukraine's Air Force", "Ukrainian Air Force"),
+    ("the Ukrainian Air Force", "Ukrainian Air Force"),
+    ("Ukraine's military", "Ukrainian military"),
+    ("Israel's army", "Israeli army"),
+    ("Ukraine’s Air Force", "Ukrainian Air Force"),
+    # An unnamed spokesperson speaks for the body; a named one is the person.
+    ("General Staff spokesperson", "Ukrainian General Staff"),
+    ("a Kremlin spokesman", "Kremlin"),
+    ("Russian Foreign Ministry spokesperson", "Russian Foreign Ministry"),
+    ("Foreign Ministry spokesperson Maria Zakharova", "Maria Zakharova"),
+    ("Kremlin spokesman Dmitry Peskov", "Dmitry Peskov"),
+    # Near misses that must stay as they were: no state before the possessive, a spokesperson of no
+    # named body, officials (who are not the body), and a person with a title.
+    ("Hamas's military wing", "Hamas's military wing"),
+    ("a spokesperson", "A spokesperson"),
+    ("Ukrainian officials", "Ukrainian officials"),
+    ("Russia", "Russia"),
+    ("General Alexander Zorin", "Alexander Zorin"),
+])
+def test_a_countrys_body_and_its_spokesperson_are_normalised(name, normalised):
+    assert normalize_actor(name) == normalised
+
+
+def test_a_body_named_with_and_without_its_people_is_one_actor():
+    # Demo: "the Air Force" and "Ukraine's Air Force" in one article.
+    assert same_actor(normalize_actor("the Air Force"), normalize_actor("Ukraine's Air Force"))
+    assert same_actor(normalize_actor("the Defense Ministry"), normalize_actor("Russia's Defense Ministry"))
+    # Near misses: the bodies of two peoples, and another body of the same people.
+    assert not same_actor(normalize_actor("Ukraine's Air Force"), normalize_actor("Russia's Air Force"))
+    assert not same_actor(normalize_actor("Air Force"), normalize_actor("Ukrainian General Staff"))
+    assert not same_actor(normalize_actor("Ukraine's military"), normalize_actor("Russia's military"))

@@ -732,3 +732,62 @@ def test_how_one_came_or_never_failing_to_come_is_no_no_show(text):
     from comparer.pipeline.relate import happening_statuses
 
     assert "no-show" not in happening_statuses(text)
+
+
+CLAIMED_BEYOND = ("Russia's Defense Ministry claimed earlier in the day that a tank division had advanced beyond the "
+                  "western edge of the Donetsk region into Dnipropetrovsk.")
+
+
+def test_a_move_past_a_line_into_a_region_is_an_entry_and_a_division_is_armed_men():
+    from comparer.pipeline.relate import denial_of_assertion
+
+    # Demo sentences (one article): "advanced beyond ... into" was not read as entering.
+    assert denial_of_assertion(DENIAL, CLAIMED_BEYOND)
+    verdict = judge(_claim(CLAIMED_BEYOND), _claim("Ukraine's military denied that Russian forces had entered the "
+                                                   "Dnipropetrovsk region."),
+                    similarity=0.6, proba=_proba(agree=0.094, discusses=0.053, unrelated=0.002, contradict=0.851))
+    assert verdict.label == "contradict" and verdict.details["denial"]
+    # A formation left unnamed may be the denied party's: a division, brigade, battalion or regiment.
+    for text in ("A tank division had advanced beyond the western edge of the Donetsk region into the Dnipropetrovsk "
+                 "region, the ministry said.",
+                 "Two brigades crossed the border into the Dnipropetrovsk region, the ministry said.",
+                 "A motorised rifle regiment moved past Velykomykhailivka into the Dnipropetrovsk region."):
+        assert denial_of_assertion(DENIAL, text), text
+    # Near misses that must not change: another party's formation, a move that stops short of the region,
+    # another happening there, a fire brigade and a division that is no formation of armed men.
+    for text in ("Ukraine's 93rd Brigade had advanced beyond the western edge of the Donetsk region into the "
+                 "Dnipropetrovsk region.",
+                 "A tank division had advanced beyond the western edge of the Donetsk region.",
+                 "A tank division had advanced to the border of the Dnipropetrovsk region.",
+                 "A tank division shelled the Dnipropetrovsk region.",
+                 "A fire brigade moved into the Dnipropetrovsk region.",
+                 "A division of the mining company moved into the Dnipropetrovsk region.",
+                 "Ukrainian troops pushed into the Dnipropetrovsk region.",
+                 "Russian forces shelled the Dnipropetrovsk region overnight.",
+                 "Russian forces entered the Kharkiv region."):
+        assert not denial_of_assertion(DENIAL, text), text
+
+
+HEADLINE_NO_SHOW = "Ukraine fails to show up for agreed prisoner and body exchange"
+
+
+def test_a_fate_of_the_exchange_does_not_contradict_a_rival_explanation():
+    # Demo pairs the model read as contradictions: the other sentence says nothing of the exchange's fate.
+    verdict = judge(_claim(HEADLINE_NO_SHOW), _claim(LISTS), similarity=0.6,
+                    proba=_proba(agree=0.409, discusses=0.068, unrelated=0.003, contradict=0.52))
+    # The next reading, agreement, is overruled as well: the pair discusses.
+    assert verdict.label == "discusses" and verdict.details["contradiction_overruled"]
+    assert verdict.details["agreement_overruled"] == "fate_beside_other_matter"
+    verdict = judge(_claim("Russia received no official notice of any postponement from Kiev, the source said."),
+                    _claim("Kyiv denied Russian claims that it had failed to appear at the agreed location on "
+                           "Saturday."), similarity=0.6,
+                    proba=_proba(agree=0.147, discusses=0.022, unrelated=0.003, contradict=0.828))
+    assert verdict.label != "contradict" and verdict.details["contradiction_overruled"]
+    # Near misses that stay contradictions: a sentence that negates what the fate sentence presumes, and
+    # two incompatible fates.
+    verdict = judge(_claim(HEADLINE_NO_SHOW), _claim("The prisoner and body exchange was never agreed by Kyiv."),
+                    similarity=0.6, proba=_proba(agree=0.2, discusses=0.1, contradict=0.7))
+    assert verdict.label == "contradict"
+    verdict = judge(_claim(HEADLINE_NO_SHOW), _claim("Kyiv says prisoner and body exchange postponed until next week"),
+                    similarity=0.6, proba=_proba(agree=0.7, discusses=0.1, contradict=0.2))
+    assert verdict.label == "contradict"
