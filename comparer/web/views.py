@@ -141,8 +141,13 @@ def outlet_detail(request, slug: str):
 
 @login_required
 def claim_search(request):
-    form = SearchForm(request.GET or None)
-    results, ran = [], False
+    data = None
+    if request.GET:
+        # A link with only ?q= searches by words; the form says so by checking that choice.
+        data = request.GET.copy()
+        data.setdefault("mode", SearchForm.base_fields["mode"].initial)
+    form = SearchForm(data)
+    results, ran, by_meaning_url = [], False, None
     if form.is_bound:
         if not form.is_valid():
             return render(request, "search/search.html", {"form": form, "results": [], "ran": False}, status=400)
@@ -151,8 +156,12 @@ def claim_search(request):
             results = search.search_claims(query, mode=form.cleaned_data["mode"], filters=form.filters(),
                                            limit=SEARCH_LIMIT)
             ran = True
+            if not results and form.cleaned_data["mode"] != "semantic":
+                by_meaning = data.copy()
+                by_meaning["mode"] = "semantic"
+                by_meaning_url = "?" + by_meaning.urlencode()
     return render(request, "search/search.html", {
-        "form": form, "results": results, "ran": ran, "limit": SEARCH_LIMIT,
+        "form": form, "results": results, "ran": ran, "limit": SEARCH_LIMIT, "by_meaning_url": by_meaning_url,
         "within_event": form.cleaned_data.get("event") if form.is_bound else None,
     })
 

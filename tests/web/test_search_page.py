@@ -51,3 +51,24 @@ def test_search_form_errors_are_explained(researcher_client, casualty_event):
 def test_empty_search_shows_the_form_only(researcher_client):
     response = researcher_client.get(reverse("web:search"))
     assert response.status_code == 200 and response.context["ran"] is False
+
+
+@pytest.mark.django_db
+def test_a_query_without_a_mode_searches_words_and_says_so(researcher_client, exchange_event):
+    import re
+
+    html = researcher_client.get(reverse("web:search") + "?q=prisoner+exchange").content.decode()
+    assert re.search(r'<input[^>]*value="keyword"[^>]*checked', html)
+    assert not re.search(r'<input[^>]*value="semantic"[^>]*checked', html)
+
+
+@pytest.mark.django_db
+def test_no_word_match_offers_the_same_search_by_meaning(researcher_client, exchange_event):
+    response = researcher_client.get(reverse("web:search") + "?q=Kyiv+never+turned+up+for+the+POW+swap"
+                                     + f"&event={exchange_event.id}")
+    assert response.context["results"] == []
+    link = response.context["by_meaning_url"]
+    assert "mode=semantic" in link and f"event={exchange_event.id}" in link
+    assert f'<a href="{link.replace("&", "&amp;")}">search the same words by meaning</a>' in response.content.decode()
+    followed = researcher_client.get(reverse("web:search") + link)
+    assert followed.context["results"] and followed.context["by_meaning_url"] is None
