@@ -13,7 +13,8 @@ from comparer.selectors import country_choices
 
 def _outlet_field(label: str = "Outlet", required: bool = False) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(queryset=Outlet.objects.only("id", "name", "slug").order_by("name"),
-                                  to_field_name="slug", required=required, label=label, empty_label="Any outlet")
+                                  to_field_name="slug", required=required, label=label,
+                                  empty_label="Choose an outlet" if required else "Any outlet")
 
 
 class DateRangeMixin:

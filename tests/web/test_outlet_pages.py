@@ -70,3 +70,11 @@ def test_compare_on_one_event(researcher_client, casualty_event, event_builder):
 def test_compare_rejects_bad_input_clearly(researcher_client, casualty_event, query, message):
     response = researcher_client.get(reverse("web:outlet_compare") + "?" + query)
     assert response.status_code == 400 and message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_compare_form_asks_for_two_outlets_and_search_offers_any(researcher_client, casualty_event):
+    compare = researcher_client.get(reverse("web:outlet_compare")).content.decode()
+    assert compare.count(">Choose an outlet</option>") == 2 and "Any outlet" not in compare
+    search = researcher_client.get(reverse("web:search")).content.decode()
+    assert ">Any outlet</option>" in search
