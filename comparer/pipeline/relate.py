@@ -800,8 +800,10 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
         score = float(proba[LABELS.index(label)])
         details = {"probabilities": {name: round(float(p), 3) for name, p in zip(LABELS, proba)}}
         if label == "contradict" and contradiction_overruled(claim_a.text, claim_b.text, similarity, score):
-            others = [name for name in LABELS if name != "contradict"]
-            label = max(others, key=lambda name: proba[LABELS.index(name)])
+            # What follows reads the model's probabilities once a contradiction is ruled out: an
+            # agreement's own 0.29 beside an overruled 0.65 read as a weak agreement on the page.
+            proba = _without_contradiction(proba)
+            label = LABELS[int(np.argmax(proba))]
             score = float(proba[LABELS.index(label)])
             details["contradiction_overruled"] = True
         # An overruled reading's weight goes to *discusses*, as ``apply_rules`` scores it, so the
@@ -826,6 +828,14 @@ def judge(claim_a: Claim, claim_b: Claim, similarity: float, proba: np.ndarray |
     return rule_based_judge(claim_a, claim_b, similarity)
 
 
+def _without_contradiction(proba: np.ndarray) -> np.ndarray:
+    """The probabilities given that the pair is no contradiction (renormalised without it)."""
+    rest = np.array(proba, dtype=np.float64, copy=True)
+    rest[LABELS.index("contradict")] = 0.0
+    total = rest.sum()
+    return rest / total if total > 0 else rest
+
+
 def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, vectors_b: np.ndarray,
                 proba: np.ndarray, groups_a: Sequence[int] | None = None,
                 groups_b: Sequence[int] | None = None) -> tuple[np.ndarray, list[str | None]]:
@@ -833,8 +843,8 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
 
     A pair a rule decides becomes a certain contradiction, with the rule's reason; a description
     beside a denial it says nothing about becomes certainly unrelated; a contradiction ``judge``
-    would overrule (a paraphrase, or not the more likely reading) gets probability 0, so the next
-    reading stands; an agreement or contradiction with a report of the parties' dispute becomes
+    would overrule (a paraphrase, or not the more likely reading) gets probability 0 and the others
+    are renormalised, so the next reading stands, scored as ``judge`` stores it; an agreement or contradiction with a report of the parties' dispute becomes
     certainly *discusses*; an agreement ``judge`` would overrule (``agreement_overruled``) gives its
     probability to *discusses*, and a description of the other's setting becomes certainly unrelated.
     ``groups_a``/``groups_b`` give each side's proposition group (as claim clusters do in the app),
@@ -871,7 +881,7 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
             reasons.append(None)
             continue
         if contradiction_overruled(text_a, text_b, similarity, float(adjusted[i, contradict])):
-            adjusted[i, contradict] = 0.0
+            adjusted[i] = _without_contradiction(adjusted[i])
         if (LABELS[int(np.argmax(adjusted[i]))] in ("agree", "contradict")
                 and reports_dispute_beside_an_account(text_a, text_b)):
             adjusted[i] = 0.0

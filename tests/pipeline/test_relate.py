@@ -85,6 +85,8 @@ def test_the_same_account_of_a_happening_is_no_contradiction():
     b = _claim("Ukraine fails to show up at prisoner, body exchange")
     verdict = judge(a, b, similarity=0.7, proba=_proba(contradict=0.57, agree=0.3, discusses=0.13))
     assert verdict.label == "agree" and verdict.details["contradiction_overruled"]
+    # Scored given that it is no contradiction: 0.3 / (0.3 + 0.13), not a weak-looking 0.3.
+    assert verdict.score == pytest.approx(0.3 / 0.43)
     # Incompatible accounts are still a contradiction, by the rule, whatever the model says.
     postponed = _claim("Ukrainian officials said the exchange has been postponed until next week.")
     verdict = judge(a, postponed, similarity=0.7, proba=_proba(agree=0.6, discusses=0.4))
@@ -98,6 +100,9 @@ def test_two_denials_of_different_claims_take_the_same_side():
     entry = _claim("Ukraine's military denied that Russian forces had entered the Dnipropetrovsk region.")
     verdict = judge(casualties, entry, similarity=0.6, proba=_proba(contradict=0.81, agree=0.1, discusses=0.09))
     assert verdict.label != "contradict" and verdict.details["contradiction_overruled"]
+    # Read without the contradiction, the pair is certainly related: not a weak-looking 0.19.
+    assert verdict.label == "discusses" and verdict.score == pytest.approx(1.0)
+    assert verdict.details["probabilities"]["contradict"] == 0.81
     # A denial against the claim it denies stands.
     claim = _claim("Russian troops push into Dnipropetrovsk region for the first time")
     verdict = judge(claim, entry, similarity=0.7, proba=_proba(contradict=0.9, discusses=0.1))
