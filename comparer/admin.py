@@ -475,8 +475,9 @@ class ClaimRelationAdmin(RelationActions, EventParamMixin, CuratedModelAdmin):
 
 @admin.register(RelationReview)
 class RelationReviewAdmin(ClaimRelationAdmin):
-    """The review queue: unlocked machine relations, contradictions and numeric mismatches and
-    low-confidence labels first; one click confirms or relabels (with an optional note)."""
+    """The review queue: unlocked machine relations, contradictions and numeric mismatches,
+    low-confidence labels and readings a rule overruled first; one click confirms or relabels (with
+    an optional note)."""
 
     list_display = ["id", "claim_a_text", "machine_label", "claim_b_text", "score", "decide"]
     list_display_links = ["id"]
@@ -492,8 +493,10 @@ class RelationReviewAdmin(ClaimRelationAdmin):
     def get_queryset(self, request):
         high_impact = Q(label=ClaimRelation.Label.CONTRADICT) | Q(reason=ClaimRelation.Reason.NUMERIC_MISMATCH)
         impact = Case(When(high_impact, then=Value(0)), default=Value(1), output_field=IntegerField())
-        priority = Case(When(high_impact | Q(score__lt=REVIEW_LOW_CONFIDENCE), then=Value(0)), default=Value(1),
-                        output_field=IntegerField())
+        # Where a rule overruled the model's reading, the two disagreed: a curator should look.
+        overruled = Q(details__contradiction_overruled=True) | Q(details__has_key="agreement_overruled")
+        priority = Case(When(high_impact | overruled | Q(score__lt=REVIEW_LOW_CONFIDENCE), then=Value(0)),
+                        default=Value(1), output_field=IntegerField())
         return super().get_queryset(request).filter(locked=False).annotate(impact=impact, priority=priority)
 
     def has_add_permission(self, request):
