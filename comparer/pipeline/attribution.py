@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from comparer.pipeline import numbers
+
 _SPEECH = (r"(?:said|says|told|tells|stated|states|announced|announces|claimed|claims|added|adds|noted|reported|"
            r"wrote|writes|posted|warned|insisted|denied|denies|confirmed|confirms|declared|condemned|accused|"
            r"explained|stressed|emphasised|emphasized|alleged|asserted|argued|tweeted|published|saying)")
@@ -31,7 +33,8 @@ _NAME = (rf"(?:[Tt]he\s+)?(?:{_CAP}(?:\s+(?:of|for|and|the|de|von|al|bin)\b|\s+{
 # may stand between a speaker and the verb ("Ukraine's General Staff on Sunday denied"), and is never
 # itself the speaker.
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+# Capitalised, unlike the date finder's month names: "may" the verb is no month.
+_MONTH = r"(?:" + "|".join(sorted({name.capitalize() for name in numbers.MONTH_NAMES}, key=len, reverse=True)) + r")\.?"
 _PREFIX = r"(?:(?:[Oo]n|[Ll]ate|[Ee]arly|[Ee]arlier|[Ll]ater|[Ll]ast|[Tt]his|[Nn]ext|[Bb]y|[Ii]n|[Tt]he)\s+)*"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))?"
 # A day named outright; a bare month is left out of what is never a speaker ("Theresa May said").

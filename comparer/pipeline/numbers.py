@@ -175,7 +175,8 @@ def figures_conflict(a: dict, b: dict) -> bool:
     return high_a < low_b or high_b < low_a
 
 
-_MONTH_NAMES = "|".join(_MONTHS + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"])
+MONTH_NAMES = _MONTHS + ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+_MONTH_NAMES = "|".join(MONTH_NAMES)
 _CALENDAR_DATES = (
     re.compile(rf"\b(?:on\s+)?(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
                rf"(?:,?\s+(?P<year>\d{{4}}))?\b", re.I),

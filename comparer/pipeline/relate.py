@@ -16,9 +16,10 @@ quantities, an added point the other does not restate, a condition the other ass
 Everything else is decided by the trained relation model
 (``comparer.relations_model``); its contradiction is overruled where one sentence denies a
 happening the other only supposes ("further advances into the area could ...") and where one gives
-the fate of a happening and the other a rival explanation that says nothing of its fate. When the model says
-*contradict*, the reason names the cue present in the pair (negation, antonym, different speakers) or ``model``. Without the model
-artefact a rule-based judge is used and a warning is logged.
+the fate of a happening and the other a rival explanation that says nothing of its fate. When the
+model says *contradict*, the reason names the cue present in the pair (negation, antonym, different
+speakers) or ``model``. Without the model artefact a rule-based judge is used and a warning is
+logged.
 
 ``relate_event`` stores the decisions, never touching a curator-locked relation, and skips
 pairs of syndicated copies (a copy is not a confirmation). ``apply_rules`` gives benchmark
@@ -844,8 +845,8 @@ def apply_rules(texts_a: list[str], texts_b: list[str], vectors_a: np.ndarray, v
     A pair a rule decides becomes a certain contradiction, with the rule's reason; a description
     beside a denial it says nothing about becomes certainly unrelated; a contradiction ``judge``
     would overrule (a paraphrase, or not the more likely reading) gets probability 0 and the others
-    are renormalised, so the next reading stands, scored as ``judge`` stores it; an agreement or contradiction with a report of the parties' dispute becomes
-    certainly *discusses*; an agreement ``judge`` would overrule (``agreement_overruled``) gives its
+    are renormalised, so the next reading stands, scored as ``judge`` stores it; an agreement or
+    contradiction with a report of the parties' dispute becomes certainly *discusses*; an agreement ``judge`` would overrule (``agreement_overruled``) gives its
     probability to *discusses*, and a description of the other's setting becomes certainly unrelated.
     ``groups_a``/``groups_b`` give each side's proposition group (as claim clusters do in the app),
     when known. Returns (probabilities, reason per pair or ``None``). The thresholds
