@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the admin's and the API browser's CSS/JS with DEBUG off (the default), under runserver
+    # (`make demo`) as under a WSGI server; without it the curators' admin rendered unstyled.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,7 +110,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# WhiteNoise finds the files in the installed apps at start-up, so no `collectstatic` step is needed.
+# A deployment that prefers collected files sets DJANGO_STATIC_ROOT and runs `collectstatic`.
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

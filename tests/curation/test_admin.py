@@ -256,3 +256,17 @@ def test_review_queue_item_change_form_relabels(curator_client, demo_events):
     relation.refresh_from_db()
     assert (relation.label, relation.locked) == ("discusses", True)
     assert curator_client.get(url).status_code == 302, "a decided relation is no longer in the queue"
+
+
+@pytest.mark.django_db
+def test_admin_pages_get_their_stylesheets_and_scripts(curator_client):
+    # DEBUG is off, as in `make demo`: the admin's CSS and JS must still be served.
+    import re
+
+    html = curator_client.get(reverse("admin:index")).content.decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)
+    assert any(asset.endswith("admin/css/base.css") for asset in assets), assets
+    for asset in assets:
+        response = curator_client.get(asset)
+        assert response.status_code == 200, asset
+        assert response["Content-Type"].startswith(("text/css", "text/javascript", "application/javascript")), asset
