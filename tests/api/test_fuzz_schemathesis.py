@@ -27,9 +27,18 @@ CASES_ON_STORED_ROWS = 10  # detail operations again, with the id of a row that 
 @pytest.fixture
 def fuzz_partner(transactional_db, django_user_model):
     from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
 
+    from comparer.models import Article
+
+    # An earlier transactional test (a live server's) may have flushed the tables, permissions and
+    # content types included, so both are made again when missing.
+    ContentType.objects.clear_cache()
+    permission, _ = Permission.objects.get_or_create(
+        codename="add_article", content_type=ContentType.objects.get_for_model(Article),
+        defaults={"name": "Can add article"})
     user = django_user_model.objects.create_user(username="fuzzer", password="pw-fuzzer-1")
-    user.user_permissions.add(Permission.objects.get(codename="add_article", content_type__app_label="comparer"))
+    user.user_permissions.add(permission)
     return Token.objects.create(user=user)
 
 
