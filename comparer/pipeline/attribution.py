@@ -241,9 +241,7 @@ DEMONYMS = {"ukrainian": "ukraine", "russian": "russia", "israeli": "israel", "p
              "iranian": "iran", "syrian": "syria", "turkish": "turkey", "british": "united kingdom",
              "french": "france", "german": "germany", "polish": "poland", "belarusian": "belarus"}
 # The people's name for each state, the first listed ("ukraine" → "ukrainian", "united states" → "american").
-_DEMONYM_OF: dict[str, str] = {}
-for _demonym, _state in DEMONYMS.items():
-    _DEMONYM_OF.setdefault(_state, _demonym)
+_DEMONYM_OF = {state: demonym for demonym, state in reversed(DEMONYMS.items())}
 _CAPITALS = {"kyiv": "ukraine", "kiev": "ukraine", "moscow": "russia", "kremlin": "russia", "jerusalem": "israel",
              "washington": "united states", "beijing": "china", "tehran": "iran", "damascus": "syria",
              "ankara": "turkey", "london": "united kingdom", "paris": "france", "berlin": "germany",
