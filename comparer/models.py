@@ -174,6 +174,7 @@ class ClaimRelation(models.Model):
     class Reason(models.TextChoices):
         NEGATION = "negation", "negation"
         NUMERIC_MISMATCH = "numeric_mismatch", "numeric mismatch"
+        SAME_FIGURE = "same_figure", "same figure"
         ANTONYM = "antonym", "antonym"
         ATTRIBUTION_CONFLICT = "attribution_conflict", "attribution conflict"
         MODEL = "model", "model"

@@ -55,14 +55,12 @@ def evaluate(path, *, model, encode, limit: int | None = None, progress: bool = 
     """
     from comparer.evaluation import metrics
     from comparer.evaluation.errors import error_lines
-    from comparer.evaluation.rules import with_app_rules
     from comparer.pipeline.propositions import group_propositions
     from comparer.relations_model import restricted_argmax
 
     rows = load_rows(path, limit)
     pairs = to_pairs(rows)
     proba = model.predict_proba(pairs, encode, progress)
-    proba = with_app_rules(pairs, proba, encode)
     predicted = [FROM_APP[label] for label in restricted_argmax(proba, ("agree", "contradict", "discusses"))]
     gold = [row.stance for row in rows]
     per_class = metrics.per_class_f1(gold, predicted, EMERGENT_LABELS)

@@ -1,4 +1,7 @@
-"""SICK: sentence pairs labelled ENTAILMENT / NEUTRAL / CONTRADICTION.
+"""SICK: sentence pairs labelled ENTAILMENT / NEUTRAL / CONTRADICTION, as the stance model's training rows.
+
+``evaluate sick`` scores the relate stage's NLI model on SICK (``nli_sets``); this loader gives
+``train_relations`` SICK's pairs in the stance model's vocabulary.
 
 Labels map to the app's: ENTAILMENT → agree, CONTRADICTION → contradict, NEUTRAL → unrelated
 (neither follows from the other, so the app stores no relation for such a pair).
@@ -39,28 +42,3 @@ def load(path, split: str | None = None, limit: int | None = None) -> list[Stanc
             if limit and len(pairs) >= limit:
                 break
     return pairs
-
-
-def evaluate(path, *, model, encode, split: str | None = None, limit: int | None = None,
-             progress: bool = False, errors=None) -> list[str]:
-    """3-way accuracy and contradiction F1 (misclassified pairs written to ``errors`` if given)."""
-    from comparer.evaluation import metrics
-    from comparer.evaluation.errors import error_lines
-    from comparer.evaluation.rules import with_app_rules
-    from comparer.relations_model import restricted_argmax
-
-    pairs = load(path, split, limit)
-    if not pairs:
-        raise DatasetError(f"{path}: no pairs{f' in split {split}' if split else ''}")
-    proba = model.predict_proba(pairs, encode, progress)
-    proba = with_app_rules(pairs, proba, encode)
-    predicted = [FROM_APP[label] for label in restricted_argmax(proba, ("agree", "contradict", "unrelated"))]
-    gold = [FROM_APP[pair.label] for pair in pairs]
-    per_class = metrics.per_class_f1(gold, predicted, SICK_LABELS)
-    return [
-        f"SICK: {len(pairs)} pairs{f' ({split})' if split else ''}",
-        metrics.format_confusion(metrics.confusion(gold, predicted, SICK_LABELS), SICK_LABELS),
-        metrics.format_per_class(per_class),
-        *error_lines(errors, pairs, gold, predicted, proba),
-        f"SICK acc: {metrics.accuracy(gold, predicted):.3f} contradiction-F1: {per_class['CONTRADICTION']['f1']:.3f}",
-    ]

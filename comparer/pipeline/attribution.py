@@ -232,44 +232,10 @@ def same_actor(a: str, b: str) -> bool:
     return fuzz.token_sort_ratio(a, b) >= FUZZY_CUTOFF
 
 
-# Who acts in a sentence's account of a happening ("Ukraine did not show up", "Israeli negotiators
-# attended"): the named party right before the verb phrase. Outlets name a state by its capital or
-# by its people ("Kyiv", "Ukrainian officials"), so those reduce to the state, and two accounts by
-# different parties ("Russia did not show up" / "Ukraine attended") are told apart.
+# A state's people ("Ukrainian officials"), as outlets name its bodies and forces.
 DEMONYMS = {"ukrainian": "ukraine", "russian": "russia", "israeli": "israel", "palestinian": "palestine",
              "american": "united states", "us": "united states", "u.s.": "united states", "chinese": "china",
              "iranian": "iran", "syrian": "syria", "turkish": "turkey", "british": "united kingdom",
              "french": "france", "german": "germany", "polish": "poland", "belarusian": "belarus"}
 # The people's name for each state, the first listed ("ukraine" → "ukrainian", "united states" → "american").
 _DEMONYM_OF = {state: demonym for demonym, state in reversed(DEMONYMS.items())}
-_CAPITALS = {"kyiv": "ukraine", "kiev": "ukraine", "moscow": "russia", "kremlin": "russia", "jerusalem": "israel",
-             "washington": "united states", "beijing": "china", "tehran": "iran", "damascus": "syria",
-             "ankara": "turkey", "london": "united kingdom", "paris": "france", "berlin": "germany",
-             "warsaw": "poland", "minsk": "belarus"}
-_GROUP_NOUNS = (r"delegation|delegates|officials?|forces|troops|side|team|negotiators|government|authorities|"
-                r"army|military|representatives|envoys?|units?")
-_PARTY_BEFORE = re.compile(rf"(?P<party>{_CAP}(?:\s+{_CAP})*)(?:'s)?(?:\s+(?:{_GROUP_NOUNS}))?,?\s+"
-                           r"(?:(?:had|has|have|was|were|is|are|will|would|also|then|again|reportedly)\s+)*$")
-_NOT_PARTIES = {"the", "a", "an", "on", "in", "at", "but", "and", "it", "they", "he", "she", "we", "saturday",
-                "sunday", "monday", "tuesday", "wednesday", "thursday", "friday"}
-
-
-def acting_party(text_before: str) -> str:
-    """The party named just before an account's verb phrase, reduced to its state where it is a
-    capital or a people ("Kyiv had" → "ukraine", "Israeli negotiators" → "israel"); "" when
-    none is named there ("the exchange was", "it had")."""
-    match = _PARTY_BEFORE.search(text_before)
-    if not match or re.search(r"\b(?:in|at|near|from|to|of|for|into|outside|across)\s*$",
-                              text_before[:match.start()], re.IGNORECASE):  # "the match in Kyiv was": a place
-        return ""
-    words = match.group("party").split()
-    while words and words[0].lower() in _NOT_PARTIES:
-        words = words[1:]
-    if not words or all(re.fullmatch(_GROUP_NOUNS, w.lower()) for w in words):  # "Officials had"
-        return ""
-    first = words[0].lower().replace("’", "'").removesuffix("'s")
-    if first in DEMONYMS:
-        return DEMONYMS[first]
-    if first in _CAPITALS and len(words) == 1:
-        return _CAPITALS[first]
-    return normalize_actor(" ".join(words)).lower()

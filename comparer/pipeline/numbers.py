@@ -51,10 +51,12 @@ _KNOWN_UNIT = re.compile(rf"\s+(?P<mod>{_MODIFIER})(?P<unit>{'|'.join(re.escape(
 _GENERIC_UNIT = re.compile(r"\s+(?P<unit>[a-z][a-z-]{2,}s)\b")
 _WHAT = re.compile(r"^[\w\s,-]{0,25}?\b(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|been\s+)?"
                    r"(?P<what>killed|destroyed|wounded|injured|dead|captured|seized|eliminated|shot down|"
-                   r"intercepted|lost|detained|arrested|evacuated|displaced|missing|released|exchanged|hit)\b",
+                   r"intercepted|lost|detained|arrested|evacuated|displaced|missing|released|exchanged|hit|"
+                   r"launched|fired|hurt)\b",
                    re.IGNORECASE)
 _WHAT_BEFORE = re.compile(r"\b(?P<what>killed|destroyed|wounded|injured|lost|captured|intercepted|shot down|"
-                          r"released|detained)\s+(?:about\s+|some\s+|more than\s+|over\s+|at least\s+)?$",
+                          r"released|detained|launched|fired)\s+(?:about\s+|some\s+|more than\s+|over\s+|"
+                          r"at least\s+|a total of\s+)?$",
                           re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
@@ -126,35 +128,56 @@ def extract_quantities(text: str) -> list[dict]:
                 else:
                     unit_text = known.group("unit")
                 unit_end = end + known.end()
+            elif (casualty := _CASUALTY_AFTER.match(rest)) is not None:
+                # "17 injured", "three dead": people, counted by what happened to them.
+                unit, kind, unit_end = "people", "people", end
             elif generic and generic.group("unit").lower() not in _STOP_AFTER:
                 unit = unit_text = generic.group("unit").lower()
                 kind = unit
                 unit_end = end + generic.end()
+            elif (toll := _TOLL_BEFORE.search(text[max(0, match.start() - 80):match.start()])) is not None:
+                # "the number of injured in the capital rose to 27", "the death toll reached 12"
+                unit, kind, unit_end = "people", "people", end
+                found.append(_figure(text, match, value, unit, kind, unit_end, toll.group("what") or "killed"))
+                continue
             else:
                 continue
         following = _WHAT.match(text[unit_end:unit_end + 40])
         preceding = _WHAT_BEFORE.search(text[max(0, match.start() - 30):match.start()])
         what = (following or preceding).group("what").lower() if (following or preceding) else ""
-        qualifier = " ".join((match.group("qualifier") or "").lower().split())
-        low, high = value_range(value, qualifier)
-        found.append({
-            "value": int(value) if value == int(value) else value,
-            "text": text[match.start():unit_end].strip(),
-            "unit": unit,
-            "kind": kind,
-            "qualifier": qualifier,
-            "what": what,
-            "range": [low, None if high == float("inf") else high],
-            "start": start,
-            "end": unit_end,
-        })
+        found.append(_figure(text, match, value, unit, kind, unit_end, what))
     return found
+
+
+_CASUALTY_AFTER = re.compile(r"\s+(?:people\s+)?(?:were\s+|have\s+been\s+)?(?P<what>killed|dead|wounded|injured|hurt)\b",
+                             re.IGNORECASE)
+_TOLL_BEFORE = re.compile(r"\b(?:death toll|number of (?P<what>dead|killed|injured|wounded|casualties|victims))\b"
+                          r"[^.;]{0,50}?\b(?:rose|risen|climbed|reached|stands?|stood|is|was|has risen|increased|grew)"
+                          r"(?:\s+(?:to|at))?\s+$", re.IGNORECASE)
+
+
+def _figure(text: str, match: re.Match, value: float, unit: str, kind: str, unit_end: int, what: str) -> dict:
+    qualifier = " ".join((match.group("qualifier") or "").lower().split())
+    low, high = value_range(value, qualifier)
+    what = what.lower()
+    return {
+        "value": int(value) if value == int(value) else value,
+        "text": text[match.start():unit_end].strip(),
+        "unit": unit,
+        "kind": kind,
+        "qualifier": qualifier,
+        "what": {"casualties": "killed", "victims": "killed"}.get(what, what),
+        "range": [low, None if high == float("inf") else high],
+        "start": match.start("number"),
+        "end": unit_end,
+    }
 
 
 # What happened to the counted things, in classes of words outlets use interchangeably.
 WHAT_CLASS = {"killed": "killed", "dead": "killed", "eliminated": "lost", "destroyed": "lost", "lost": "lost",
               "hit": "lost", "wounded": "wounded", "injured": "wounded", "captured": "captured", "seized": "captured",
-              "detained": "captured", "arrested": "captured", "shot down": "intercepted", "intercepted": "intercepted"}
+              "detained": "captured", "arrested": "captured", "shot down": "intercepted", "intercepted": "intercepted",
+              "launched": "launched", "fired": "launched", "hurt": "wounded"}
 
 
 def same_quantity(a: dict, b: dict) -> bool:

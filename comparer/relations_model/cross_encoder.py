@@ -59,15 +59,16 @@ class CrossEncoder:
 
     MEMO_LIMIT = 200_000
 
-    def __init__(self, model, tokenizer, batch_size: int = 64):
+    def __init__(self, model, tokenizer, batch_size: int = 64, labels: Sequence[str] = HEAD_LABELS):
         self.model = model
         self.tokenizer = tokenizer
         self.batch_size = batch_size
+        self.labels = tuple(labels)
         self._memo: dict[tuple[str, str], np.ndarray] = {}
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]], progress: bool = False) -> np.ndarray:
-        """Probabilities in ``HEAD_LABELS`` order, one row per pair."""
-        result = np.zeros((len(pairs), len(HEAD_LABELS)), dtype=np.float32)
+        """Probabilities in ``self.labels`` order, one row per pair."""
+        result = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         missing = [i for i, pair in enumerate(pairs) if pair not in self._memo]
         if missing:
             computed = self._compute([pairs[i] for i in missing], progress)
@@ -82,7 +83,7 @@ class CrossEncoder:
     def _compute(self, pairs: Sequence[tuple[str, str]], progress: bool) -> np.ndarray:
         import torch
 
-        result = np.zeros((len(pairs), len(HEAD_LABELS)), dtype=np.float32)
+        result = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         if not pairs:
             return result
         # Similar lengths share a batch, so little time goes into padding.
@@ -103,8 +104,9 @@ class CrossEncoder:
         return result
 
 
-def build(delta_path: Path | str | None = None, quantize: bool = True) -> CrossEncoder:
-    """The base MiniLM with the fine-tuned weights laid over it."""
+def build(delta_path: Path | str | None = None, quantize: bool = True,
+          labels: Sequence[str] = HEAD_LABELS) -> CrossEncoder:
+    """The base MiniLM with the fine-tuned weights laid over it (a head with one output per label)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
@@ -116,7 +118,7 @@ def build(delta_path: Path | str | None = None, quantize: bool = True) -> CrossE
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()   # the untrained head's "newly initialised" warning is expected here
     try:
-        model = BertForSequenceClassification.from_pretrained(base, num_labels=len(HEAD_LABELS),
+        model = BertForSequenceClassification.from_pretrained(base, num_labels=len(labels),
                                                               local_files_only=True)
     finally:
         hf_logging.set_verbosity(verbosity)
@@ -135,7 +137,7 @@ def build(delta_path: Path | str | None = None, quantize: bool = True) -> CrossE
             warnings.simplefilter("ignore")
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
-    return CrossEncoder(model, tokenizer)
+    return CrossEncoder(model, tokenizer, labels=labels)
 
 
 @functools.lru_cache(maxsize=4)

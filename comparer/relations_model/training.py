@@ -25,7 +25,6 @@ import numpy as np
 from django.conf import settings
 
 from comparer.evaluation import emergent, fnc1, metrics, sick
-from comparer.evaluation.rules import with_app_rules
 from comparer.relations_model import RelationModel, featurize, restricted_argmax, save_model
 from comparer.relations_model.encoding_cache import EncodingCache
 from comparer.relations_model.features import Analyzer, tokens, stem, STOP
@@ -208,12 +207,8 @@ class TrainingReport:
 
 
 def score_validation(model: RelationModel, validation: dict[str, list[StancePair]], cache: EncodingCache,
-                     datasets: Datasets, progress: bool, proba_by_source: dict | None = None,
-                     rules: bool = True) -> dict:
-    """Figures on the held-out pairs; ``proba_by_source`` gives precomputed probabilities.
-
-    Sentence pairs get the relate stage's rules (``evaluation.rules``) unless ``rules`` is false.
-    """
+                     datasets: Datasets, progress: bool, proba_by_source: dict | None = None) -> dict:
+    """Figures on the held-out pairs; ``proba_by_source`` gives precomputed probabilities."""
     figures = {}
     encode = cache.encode
 
@@ -222,8 +217,7 @@ def score_validation(model: RelationModel, validation: dict[str, list[StancePair
             proba = proba_by_source[source]
         else:
             proba = model.predict_proba(validation[source], encode, progress)
-        # Sentence pairs get the relate stage's rules, as in the evaluate command and the app.
-        return proba if source == "fnc1" or not rules else with_app_rules(validation[source], proba, encode)
+        return proba
 
     if validation["fnc1"]:
         pairs = validation["fnc1"]
@@ -259,7 +253,7 @@ def score_validation(model: RelationModel, validation: dict[str, list[StancePair
                            "contradiction_f1": per_class["contradict"]["f1"]}
     if validation["curator"] and proba_by_source is None:
         pairs = validation["curator"]
-        predicted = restricted_argmax(with_app_rules(pairs, model.predict_proba(pairs, encode), encode), LABELS)
+        predicted = restricted_argmax(model.predict_proba(pairs, encode), LABELS)
         figures["curator"] = {"pairs": len(pairs), "acc": metrics.accuracy([p.label for p in pairs], predicted)}
     return figures
 
@@ -396,13 +390,6 @@ def train(data_dir: Path | None = None, *, validate: bool = True, output: Path |
                                        "5-fold):")
             clean = on_leak_free(blended)
             lines.append(f"  on the leak-free rows: {summary(clean)}")
-            sentences_only = {**validation, "fnc1": [], "curator": []}
-            plain = score_validation(model, sentences_only, cache, datasets, progress, blended, rules=False)
-            lines.append("  the same blend without the relate stage's rules: "
-                         + "; ".join(part for part in (
-                             f"Emergent stance-acc {plain['emergent']['stance_acc']:.3f}" if "emergent" in plain else "",
-                             f"SICK acc {plain['sick']['acc']:.3f} contradiction-F1 "
-                             f"{plain['sick']['contradiction_f1']:.3f}" if "sick" in plain else "") if part))
             blend = cross_training.final_blend(validation, feature_proba, cross_proba, sha1)
         if datasets.curator:
             model = fit_on(train_pairs)

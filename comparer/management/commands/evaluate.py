@@ -4,10 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from comparer.evaluation.fnc1 import DatasetError
 
+NLI_BENCHMARKS = ("snli", "rte3", "sick")
+
 
 class Command(BaseCommand):
-    help = ("Score the relation model and claim clustering on a public benchmark file: "
-            "fnc1 --bodies B.csv --stances S.csv | emergent --csv E.csv | sick --file F.txt")
+    help = ("Score the analysis on a public benchmark or a judged pair file: "
+            "fnc1 --bodies B.csv --stances S.csv | emergent --csv E.csv | sick --file F.txt | "
+            "snli --file F.tsv | rte3 --file F.tsv | pairs --file F.tsv")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="benchmark", required=True)
@@ -16,19 +19,57 @@ class Command(BaseCommand):
         fnc.add_argument("--stances", type=Path, required=True)
         em = sub.add_parser("emergent", help="Emergent stance accuracy and headline clustering (B-cubed)")
         em.add_argument("--csv", type=Path, required=True)
-        sk = sub.add_parser("sick", help="SICK 3-way accuracy and contradiction F1")
-        sk.add_argument("--file", type=Path, required=True)
-        sk.add_argument("--split", choices=["TRAIN", "TRIAL", "TEST"],
-                        help="Only rows whose SemEval_set is this (default: every row in the file).")
-        for subparser in (fnc, em, sk):
-            subparser.add_argument("--limit", type=int, help="Only the first N rows (a quick run).")
-            subparser.add_argument("--model", type=Path, help="Artefact to score (default: the committed one).")
-            subparser.add_argument("--no-progress", action="store_true")
+        for subparser in (fnc, em):
+            subparser.add_argument("--model", type=Path, help="Stance artefact to score (default: the committed one).")
             subparser.add_argument("--errors", type=Path, metavar="FILE",
                                    help="Write the misclassified pairs (labels, probabilities, texts) to FILE as TSV.")
+        sk = sub.add_parser("sick", help="SICK 3-way accuracy and contradiction F1 (the relate stage's NLI model)")
+        sk.add_argument("--split", choices=["TRAIN", "TRIAL", "TEST"],
+                        help="Only rows whose SemEval_set is this (default: every row in the file).")
+        snli = sub.add_parser("snli", help="SNLI 3-way accuracy and contradiction F1 (premise, hypothesis, label)")
+        rte = sub.add_parser("rte3", help="RTE-3 3-way accuracy and contradiction F1 (premise, hypothesis, label)")
+        pairs = sub.add_parser("pairs", help="judged sentence pairs (a, b, label: agree/contradict/none) "
+                                             "through the relate stage's decision")
+        pairs.add_argument("--errors", type=Path, metavar="FILE", help="Write the wrongly labelled pairs to FILE.")
+        for subparser in (sk, snli, rte, pairs):
+            subparser.add_argument("--file", type=Path, required=True)
+        for subparser in (fnc, em, sk, snli, rte, pairs):
+            subparser.add_argument("--limit", type=int, help="Only the first N rows (a quick run).")
+            subparser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args, benchmark, **options):
-        from comparer.evaluation import emergent, fnc1, sick
+        progress = not options["no_progress"]
+        try:
+            if benchmark in NLI_BENCHMARKS:
+                lines = self._nli(benchmark, options, progress)
+            elif benchmark == "pairs":
+                from comparer.evaluation import judged_pairs
+
+                self._require_nli()
+                lines = judged_pairs.evaluate(options["file"], limit=options.get("limit"), progress=progress,
+                                              errors=options.get("errors"))
+            else:
+                lines = self._stance(benchmark, options, progress)
+        except DatasetError as error:
+            raise CommandError(str(error)) from None
+        for line in lines:
+            self.stdout.write(line)
+
+    def _require_nli(self):
+        from comparer.relations_model import nli
+
+        if nli.load_nli() is None:
+            raise CommandError(f"no NLI model at {nli.NLI_ARTIFACT_PATH}; build it with `python manage.py train_nli`")
+
+    def _nli(self, benchmark, options, progress):
+        from comparer.evaluation import nli_sets
+
+        self._require_nli()
+        return nli_sets.evaluate(options["file"], benchmark=benchmark, limit=options.get("limit"),
+                                 split=options.get("split"), progress=progress)
+
+    def _stance(self, benchmark, options, progress):
+        from comparer.evaluation import emergent, fnc1
         from comparer.relations_model import ARTIFACT_PATH, load_model
         from comparer.relations_model.encoding_cache import EncodingCache
 
@@ -36,7 +77,6 @@ class Command(BaseCommand):
         model = load_model(str(model_path))
         if model is None:
             raise CommandError(f"no relation model at {model_path}; build it with `python manage.py train_relations`")
-        progress = not options["no_progress"]
         cache = EncodingCache()
 
         def encode(texts):
@@ -46,14 +86,7 @@ class Command(BaseCommand):
                   "errors": options.get("errors")}
         try:
             if benchmark == "fnc1":
-                lines = fnc1.evaluate(options["bodies"], options["stances"], **common)
-            elif benchmark == "emergent":
-                lines = emergent.evaluate(options["csv"], **common)
-            else:
-                lines = sick.evaluate(options["file"], split=options.get("split"), **common)
-        except DatasetError as error:
-            raise CommandError(str(error)) from None
+                return fnc1.evaluate(options["bodies"], options["stances"], **common)
+            return emergent.evaluate(options["csv"], **common)
         finally:
             cache.save()
-        for line in lines:
-            self.stdout.write(line)

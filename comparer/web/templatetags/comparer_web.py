@@ -69,6 +69,13 @@ def relation_reason(relation):
     words = details.get("words")
     if isinstance(words, list) and len(words) == 2:
         return format_html("{}: “{}” vs “{}”", label, words[0], words[1])
+    nli = details.get("nli")
+    if relation.reason == "model" and isinstance(nli, dict):
+        if relation.label == "contradict":
+            return format_html("incompatible accounts (NLI model, contradiction {})", nli.get("contradiction"))
+        if relation.label == "agree":
+            return format_html("same fact (NLI model, entailment both ways {})",
+                               min(nli.get("entails_ab", 0), nli.get("entails_ba", 0)))
     return conditional_escape(label)
 
 
@@ -122,7 +129,7 @@ COPY_BADGE = '<span class="badge sample">syndicated copy, not independent</span>
 _escape = html.escape
 
 
-def _claim_cell_html(claim, figures, home: str) -> str:
+def _claim_cell_html(claim, figures, home: str, contradicts=()) -> str:
     """One claim of a comparison cell. Built in Python rather than a template loop because an
     event page can hold thousands of cells; every piece of article data goes through html.escape
     (quote=True, so it is safe inside attributes too)."""
@@ -141,13 +148,41 @@ def _claim_cell_html(claim, figures, home: str) -> str:
                   'target="_blank">source<span class="visually-hidden"> (opens the outlet&#x27;s page)</span></a>')
     text = marked_text(claim.text, figures) if figures else _escape(claim.text)
     claim_id = claim.id
+    against = ""
+    if contradicts:
+        links = ", ".join(f'<a href="#claim-{other.id}">{_escape(other.article.outlet.name)}</a>'
+                          for other in list({o.id: o for o in contradicts}.values())[:3])
+        against = f'<div class="meta contradicts"><span class="badge contradict">contradicts</span> {links}</div>'
+
     return (
         f'<div class="claim{" copy" if copy else ""}" id="claim-{claim_id}" data-claim-id="{claim_id}">'
         f'{COPY_BADGE if copy else ""}'
         f'<a class="claim-text" href="{home}claims/{claim_id}/">{text}</a>'
         f'<div class="meta">{said}<a href="{home}articles/{claim.article_id}/#claim-{claim_id}">in article</a>'
-        f"{source}</div></div>"
+        f"{source}</div>{against}</div>"
     )
+
+
+def _quoted(claim, limit: int = 110) -> str:
+    return f"“{_escape(Truncator(claim.text).chars(limit))}”"
+
+
+def _contradiction_line(relation) -> str:
+    """Which claim contradicts which: both outlets, both sentences (cut), linked to their cells."""
+    a, b = relation.claim_a, relation.claim_b
+    return (f'<div class="reason">{relation_reason(relation)}<div class="meta pair">'
+            f'<a href="#claim-{relation.claim_a_id}">{_escape(a.article.outlet.name)}</a>: {_quoted(a)} '
+            f'<strong class="versus" aria-label="contradicts">✕</strong> '
+            f'<a href="#claim-{relation.claim_b_id}">{_escape(b.article.outlet.name)}</a>: {_quoted(b)}</div></div>')
+
+
+def _contradicted_by(row) -> dict[int, list]:
+    """claim id -> the claims of this row it contradicts (the other side of each contradiction)."""
+    found: dict[int, list] = {}
+    for relation in row.contradictions:
+        found.setdefault(relation.claim_a_id, []).append(relation.claim_b)
+        found.setdefault(relation.claim_b_id, []).append(relation.claim_a)
+    return found
 
 
 @register.simple_tag
@@ -159,11 +194,7 @@ def comparison_row(row, home: str = "/"):
     count = f'{independent} outlet{"" if independent == 1 else "s"}'
     if copies:
         count += f' + {copies} syndicated cop{"y" if copies == 1 else "ies"}'
-    reasons = "".join(
-        f'<div class="reason">{relation_reason(relation)} <span class="meta">(<a href="#claim-{relation.claim_a_id}">'
-        f'{_escape(relation.claim_a.article.outlet.name)}</a> vs <a href="#claim-{relation.claim_b_id}">'
-        f"{_escape(relation.claim_b.article.outlet.name)}</a>)</span></div>"
-        for relation in row.distinct_contradictions[:3])
+    reasons = "".join(_contradiction_line(relation) for relation in row.distinct_contradictions[:3])
     status = _escape(row.status)
     return mark_safe(
         f'<tr class="row-{status}" id="{_escape(row.key)}">\n'
@@ -181,12 +212,14 @@ def comparison_cells(row, home: str = "/"):
 
 def _cells(row, home: str) -> str:
     figures = row.figures
+    contradicted = _contradicted_by(row)
     parts = []
     for column, cell in zip(row.columns, row.cells):
         name = _escape(column.outlet.name)
         if cell:
             parts.append(f'<td data-label="{name}">'
-                         + "".join([_claim_cell_html(c, figures.get(c.id), home) for c in cell]) + "</td>")
+                         + "".join([_claim_cell_html(c, figures.get(c.id), home, contradicted.get(c.id, ()))
+                                    for c in cell]) + "</td>")
         else:
             parts.append(f'<td class="empty" aria-label="{name}: nothing"></td>')
     return "".join(parts)

@@ -1,0 +1,51 @@
+"""The decision for one aligned pair: agree, contradict, or nothing to show.
+
+- **Figures first.** Two figures in the same quantity frame (``frames``) that cannot both be true
+  are a contradiction (``numeric_mismatch``, both figures kept); the same figure in the same frame
+  is an agreement (``same_figure``) unless the NLI model reads the pair as a contradiction.
+- **Otherwise the NLI model** (``relations_model.nli``), read both ways: a contradiction when its
+  mean contradiction probability reaches ``CONTRADICT_MIN``; an agreement when each sentence
+  entails the other with probability at least ``AGREE_MIN`` (mutual entailment, not topic).
+- **Anything else is no relation** and is not stored: most aligned pairs merely share a topic.
+
+The two thresholds are operating points chosen for precision on the frozen real-news dev pack
+(``comparer/evaluation/devpack``); ``python manage.py evaluate pairs`` prints the curve.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from comparer.pipeline.relate import frames
+from comparer.relations_model.nli import PairReading
+
+CONTRADICT_MIN = 0.80
+AGREE_MIN = 0.70
+NUMERIC_MISMATCH_SCORE = 0.9
+SAME_FIGURE_SCORE = 0.8
+
+
+@dataclass
+class Judgement:
+    label: str            # "agree" | "contradict"
+    score: float
+    reason: str           # a ClaimRelation.Reason value
+    details: dict = field(default_factory=dict)
+
+
+def judge(text_a: str, text_b: str, reading: PairReading | None,
+          contradict_min: float = CONTRADICT_MIN, agree_min: float = AGREE_MIN) -> Judgement | None:
+    """The relation to show between two aligned claims, or ``None``."""
+    from comparer.models import ClaimRelation
+
+    figures = frames.compare(text_a, text_b)
+    details = {"nli": reading.as_details()} if reading is not None else {}
+    if figures is not None and figures[0] == "contradict":
+        return Judgement("contradict", NUMERIC_MISMATCH_SCORE, ClaimRelation.Reason.NUMERIC_MISMATCH,
+                         details | figures[1])
+    if reading is not None and reading.contradiction >= contradict_min:
+        return Judgement("contradict", reading.contradiction, ClaimRelation.Reason.MODEL, details)
+    if figures is not None:
+        return Judgement("agree", SAME_FIGURE_SCORE, ClaimRelation.Reason.SAME_FIGURE, details | figures[1])
+    if reading is not None and reading.mutual_entailment >= agree_min:
+        return Judgement("agree", reading.mutual_entailment, ClaimRelation.Reason.MODEL, details)
+    return None

