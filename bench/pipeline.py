@@ -152,17 +152,14 @@ def main() -> None:
     ingest_bodies(count)
     articles = list(Article.objects.all())
     sentences = [c.text for a in articles for c in extract_article_claims(a)]
-    log(f"{len(articles)} articles, {len(sentences)} claim sentences; warming the encoder and the relation model")
+    log(f"{len(articles)} articles, {len(sentences)} claim sentences; warming the encoder and the NLI model")
     embed.encode(sentences[:256])
-    try:
-        from comparer.relations_model import load_model
+    from comparer.relations_model import nli
 
-        cross_encoder = load_model().cross_encoder()  # None when COMPARER_CROSS_ENCODER is off
-        if cross_encoder is not None:
-            cross_encoder.predict_proba([(sentences[0], sentences[1])])
-        log(f"relation model loaded; cross-encoder {'on' if cross_encoder is not None else 'off'}")
-    except Exception as error:  # noqa: BLE001 - relate falls back to rules without it; say so
-        log(f"relation model not loaded ({error}); relate uses its rule-based fallback")
+    model = nli.load_nli()   # None when COMPARER_NLI is off or the artefact is missing: figures only
+    if model is not None:
+        model.predict_proba([(sentences[0], sentences[1])])
+    log(f"NLI model {'loaded' if model is not None else 'off: relate judges figures only'}")
 
     from comparer.tasks import analyse_articles
 

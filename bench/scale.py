@@ -466,14 +466,13 @@ def search_times(queries_text, query_vectors, samples):
 
 
 def forget_relation_readings() -> None:
-    """Empty the cross-encoder's per-process memo: the same held-out articles are added at every
+    """Empty the NLI model's per-process memo: the same held-out articles are added at every
     size, and their pairs' readings remembered from the first size would flatter the later ones."""
-    from comparer.relations_model import load_model
+    from comparer.relations_model import nli
 
-    model = load_model()
-    cross_encoder = model.cross_encoder() if model is not None else None
-    if cross_encoder is not None:
-        cross_encoder._memo.clear()
+    model = nli.load_nli()
+    if model is not None:
+        model._memo.clear()
 
 
 def add_one_article_times(held_out, bodies, titles):

@@ -25,6 +25,7 @@ from comparer.curation.models import CurationChange, CurationDecision, RelationR
 from comparer.models import Article, Claim, ClaimCluster, ClaimRelation, EmbeddingCache, Event, Outlet
 
 REVIEW_LOW_CONFIDENCE = 0.6   # machine relations scored below this are "doubtful" and go first
+REVIEW_DISPUTED = 0.3       # an agreement the NLI model reads this contradictory is a close call
 RELABEL_CHOICES = ["agree", "contradict", "discusses", "unrelated"]
 
 
@@ -476,8 +477,8 @@ class ClaimRelationAdmin(RelationActions, EventParamMixin, CuratedModelAdmin):
 @admin.register(RelationReview)
 class RelationReviewAdmin(ClaimRelationAdmin):
     """The review queue: unlocked machine relations, contradictions and numeric mismatches,
-    low-confidence labels and readings a rule overruled first; one click confirms or relabels (with
-    an optional note)."""
+    low-confidence labels and agreements the NLI model finds disputed first; one click confirms or
+    relabels (with an optional note)."""
 
     list_display = ["id", "claim_a_text", "machine_label", "claim_b_text", "score", "decide"]
     list_display_links = ["id"]
@@ -493,9 +494,10 @@ class RelationReviewAdmin(ClaimRelationAdmin):
     def get_queryset(self, request):
         high_impact = Q(label=ClaimRelation.Label.CONTRADICT) | Q(reason=ClaimRelation.Reason.NUMERIC_MISMATCH)
         impact = Case(When(high_impact, then=Value(0)), default=Value(1), output_field=IntegerField())
-        # Where a rule overruled the model's reading, the two disagreed: a curator should look.
-        overruled = Q(details__contradiction_overruled=True) | Q(details__has_key="agreement_overruled")
-        priority = Case(When(high_impact | overruled | Q(score__lt=REVIEW_LOW_CONFIDENCE), then=Value(0)),
+        # An agreement (often by the same figure) that the model still reads as possibly contradictory
+        # is a close call: a curator should look.
+        disputed = Q(label=ClaimRelation.Label.AGREE, details__nli__contradiction__gte=REVIEW_DISPUTED)
+        priority = Case(When(high_impact | disputed | Q(score__lt=REVIEW_LOW_CONFIDENCE), then=Value(0)),
                         default=Value(1), output_field=IntegerField())
         return super().get_queryset(request).filter(locked=False).annotate(impact=impact, priority=priority)
 

@@ -108,19 +108,19 @@ def test_review_queue_puts_contradictions_first_and_decides_in_one_click(curator
     assert second.locked and second.set_by == "curator" and second.label == queue[1].label
 
 
-def test_review_queue_puts_readings_a_rule_overruled_before_other_confident_ones(curator_client, demo_events):
-    relations = list(ClaimRelation.objects.filter(event=demo_events["exchange"]).exclude(label="contradict")
-                     .exclude(reason="numeric_mismatch").order_by("id")[:3])
-    overruled, confident, agreement = relations
-    # Scores alone would put the plain reading first (lowest score first within a priority).
-    ClaimRelation.objects.filter(pk=overruled.pk).update(score=0.99, details={"contradiction_overruled": True})
-    ClaimRelation.objects.filter(pk=agreement.pk).update(score=0.95, details={"agreement_overruled": "supposition"})
-    ClaimRelation.objects.filter(pk=confident.pk).update(score=0.9, details={})
+def test_review_queue_puts_disputed_agreements_before_other_confident_ones(curator_client, demo_events):
+    relations = list(ClaimRelation.objects.order_by("id")[:2])
+    assert len(relations) == 2
+    disputed, confident = relations
+    # Scores alone would put the plain agreement first (lowest score first within a priority).
+    ClaimRelation.objects.filter(pk=disputed.pk).update(label="agree", reason="same_figure", score=0.99,
+                                                        details={"nli": {"contradiction": 0.45}})
+    ClaimRelation.objects.filter(pk=confident.pk).update(label="agree", reason="model", score=0.9,
+                                                         details={"nli": {"contradiction": 0.02}})
     # The whole queue in the admin's order, not only its first page.
     queue = list(curator_client.get(reverse("admin:curation_relationreview_changelist"))
                  .context["cl"].queryset.values_list("pk", flat=True))
-    assert queue.index(overruled.pk) < queue.index(confident.pk)
-    assert queue.index(agreement.pk) < queue.index(confident.pk)
+    assert queue.index(disputed.pk) < queue.index(confident.pk)
 
 
 def test_relation_change_form_relabels_with_note(curator_client, demo_events):

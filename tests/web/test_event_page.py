@@ -52,6 +52,24 @@ def test_numeric_mismatch_row_highlights_both_figures_and_names_speaker_and_chan
 
 
 @pytest.mark.django_db
+def test_a_contradiction_names_which_claim_contradicts_which(researcher_client, casualty_event):
+    """A row can hold several outlets' claims: its reason line quotes the two sentences that
+    contradict each other, and each of those cells says which outlet's claim it contradicts."""
+    response = researcher_client.get(reverse("web:event_detail", args=[casualty_event["event"].id]))
+    html = response.content.decode()
+    m_claim, k_claim = casualty_event["m_claim"], casualty_event["k_claim"]
+    line = html[html.index('<div class="meta pair">'):]
+    line = line[:line.index("</div>")]
+    assert f'<a href="#claim-{m_claim.id}">Outlet Moscow</a>: “{m_claim.text}”' in line
+    assert '<strong class="versus" aria-label="contradicts">✕</strong>' in line
+    assert f'<a href="#claim-{k_claim.id}">Outlet Kyiv</a>: “{k_claim.text}”' in line
+    cell = html[html.index(f'id="claim-{m_claim.id}"'):]
+    cell = cell[:cell.index('<div class="claim', 10) if '<div class="claim' in cell[10:] else len(cell)]
+    assert (f'<div class="meta contradicts"><span class="badge contradict">contradicts</span> '
+            f'<a href="#claim-{k_claim.id}">Outlet Kyiv</a></div>') in cell
+
+
+@pytest.mark.django_db
 def test_cells_link_to_claim_article_sentence_and_source(researcher_client, casualty_event):
     claim = casualty_event["m_claim"]
     html = researcher_client.get(reverse("web:event_detail", args=[casualty_event["event"].id])).content.decode()
