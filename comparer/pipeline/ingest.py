@@ -7,6 +7,9 @@ Contract:
   url or the same text (content hash) maps to the existing row.
 - A page that carries several stories, each under its own headline, becomes one Article
   per story (``split_stories``).
+- Every URL that is stored (``url``, ``page_url``) is an absolute http(s) URL: ``validate``
+  refuses an item whose declared URL is anything else (``javascript:``, ``data:``, relative),
+  naming the file and row; an outlet ``domain`` that is not a bare host name is left blank.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
 from comparer.models import Article, Outlet
+from comparer.safe_urls import is_hostname, is_http_url, unsafe_url_reason
 
 UNKNOWN_OUTLET = "Unknown outlet"
 FORMATS = ("text", "html", "json", "csv")
@@ -70,6 +74,7 @@ class ArticleInput:
     page_url: str = ""
     page_position: int = 0
     metadata: dict = field(default_factory=dict)
+    source_row: int | None = None  # the JSON item or CSV row it came from, for error messages
 
 
 @dataclass
@@ -212,11 +217,17 @@ def _sidecar_meta(path: Path) -> dict:
         raise IngestError(str(sidecar), f"malformed metadata JSON: {exc}") from None
 
 
+def _domain_or_blank(value) -> str:
+    """An outlet's domain is shown on its page; anything but a bare host name is dropped, not stored."""
+    domain = str(value or "").strip()
+    return domain if is_hostname(domain) else ""
+
+
 def outlet_from(value, default_name: str | None = None) -> OutletInput:
     if isinstance(value, dict):
         name = str(value.get("name") or default_name or UNKNOWN_OUTLET).strip()
         return OutletInput(
-            name=name, domain=str(value.get("domain") or ""), country=str(value.get("country") or ""),
+            name=name, domain=_domain_or_blank(value.get("domain")), country=str(value.get("country") or ""),
             language=str(value.get("language") or ""), notes=str(value.get("notes") or ""),
             is_sample=bool(value.get("is_sample", False)),
         )
@@ -256,10 +267,13 @@ def parse_html(raw: str, source: str, meta: dict, outlet_name: str | None) -> li
     sitename = getattr(document, "sitename", None) or ""
     outlet = outlet_from(meta.get("outlet"), outlet_name or sitename or getattr(document, "hostname", None))
     if not outlet.domain and getattr(document, "hostname", None):
-        outlet.domain = document.hostname
+        outlet.domain = _domain_or_blank(document.hostname)
+    # A URL declared by the caller is checked (and refused if unsafe) by ``validate``; the page's
+    # own canonical URL is only a guess, so an unsafe one is dropped rather than failing the page.
+    page_url = getattr(document, "url", None)
     return [ArticleInput(
         outlet=outlet, title=(meta.get("title") or getattr(document, "title", None) or body[:120]).strip(),
-        text=body, url=meta.get("url") or getattr(document, "url", None) or None,
+        text=body, url=meta.get("url") or (page_url if is_http_url(page_url) else None),
         published_at=parse_when(meta.get("published_at") or getattr(document, "date", None), source),
         byline=str(meta.get("byline") or getattr(document, "author", None) or ""),
         language=str(meta.get("language") or getattr(document, "language", None) or ""),
@@ -287,6 +301,7 @@ def article_from_mapping(item: dict, source: str, row: int | None, default_outle
         outlet=outlet, title=str(title).strip(), text=text, url=(str(item["url"]) if item.get("url") else None),
         published_at=parse_when(item.get("published_at"), source, row), byline=str(item.get("byline") or ""),
         language=str(item.get("language") or ""), source_format=fmt, source_name=source, metadata=metadata,
+        source_row=row,
     )
 
 
@@ -411,15 +426,20 @@ def resolve_outlet(data: OutletInput) -> Outlet:
 
 
 def validate(item: ArticleInput) -> None:
-    source = item.source_name or "article"
+    """Refuse an item that must not be stored. Every write path (files, feeds, API) passes here,
+    so this is where URLs are checked."""
+    source, row = item.source_name or "article", item.source_row
     text = normalize_text(item.text)
     if len(text) < MIN_ARTICLE_CHARS:
-        raise IngestError(source, f"article text is empty or too short ({len(text)} characters)")
+        raise IngestError(source, f"article text is empty or too short ({len(text)} characters)", row)
     limit = settings.COMPARER["MAX_ARTICLE_BYTES"]
     if len(text.encode("utf-8")) > limit:
-        raise IngestError(source, f"article text is over the {limit / 1e6:.1f} MB limit")
+        raise IngestError(source, f"article text is over the {limit / 1e6:.1f} MB limit", row)
     if not item.title.strip():
-        raise IngestError(source, "article has no title")
+        raise IngestError(source, "article has no title", row)
+    for name, value in (("url", item.url), ("page_url", item.page_url)):
+        if value and not is_http_url(value):
+            raise IngestError(source, f"{name} {str(value)[:80]!r} refused: {unsafe_url_reason(str(value))}", row)
 
 
 @transaction.atomic
