@@ -13,6 +13,7 @@ Contract:
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -104,18 +105,51 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+# Longest first: a UTF-32-LE BOM starts with the UTF-16-LE one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Files that are never text, whatever a charset detector makes of them.
+_BINARY_SIGNATURES = (b"\x89PNG", b"PK\x03\x04", b"PK\x05\x06", b"%PDF", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff",
+                      b"7z\xbc\xaf", b"Rar!", b"\x7fELF", b"BZh", b"\xd0\xcf\x11\xe0")
+# Legacy encodings the outlets' files come in (Russian/Ukrainian Windows and KOI8, Western Windows,
+# which covers Latin-1 text). Detecting among a few keeps a short text from being read as a look-alike
+# code page (cp1252 text read as cp1250 turns "naïve" into "naďve").
+LEGACY_ENCODINGS = ("cp1251", "cp1252", "koi8_r")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def decode_bytes(raw: bytes, source: str) -> str:
+    """Text from a file's bytes: a BOM names its Unicode encoding (UTF-8/16/32); otherwise UTF-8,
+    then the legacy encoding that charset-normalizer finds most plausible. Binaries are refused."""
     if not raw.strip():
         raise IngestError(source, "file is empty; nothing to ingest")
-    if b"\x00" in raw[:8192]:
-        raise IngestError(source, "looks like a binary file (contains NUL bytes), not text, HTML, JSON or CSV")
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise IngestError(source, f"starts with a {encoding.upper()} byte-order mark but is not valid "
+                                          f"{encoding.upper()} (offset {exc.start}); re-save it as UTF-8") from None
+            if not text.strip("\ufeff \t\r\n"):
+                raise IngestError(source, "file is empty; nothing to ingest")
+            if _CONTROL_CHARS.search(text, 0, 8192):
+                raise IngestError(source, f"starts with a {encoding.upper()} byte-order mark but holds control "
+                                          "characters: a binary file, not text")
+            return text.lstrip("\ufeff")
+    if raw.startswith(_BINARY_SIGNATURES) or b"\x00" in raw[:8192]:
+        raise IngestError(source, "looks like a binary file (contains NUL bytes or a binary signature), "
+                                  "not text, HTML, JSON or CSV")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise IngestError(
-            source,
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); re-save it as UTF-8",
-        ) from None
+        utf8_error = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None:
+        raise IngestError(source, f"{utf8_error} and not readable as {', '.join(LEGACY_ENCODINGS)}; "
+                                  "re-save it as UTF-8")
+    return str(best)
 
 
 def parse_when(value, source: str = "", row: int | None = None) -> datetime | None:
@@ -212,8 +246,8 @@ def _sidecar_meta(path: Path) -> dict:
     if not sidecar.exists():
         return {}
     try:
-        return json.loads(sidecar.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        return json.loads(decode_bytes(sidecar.read_bytes(), str(sidecar)))
+    except ValueError as exc:
         raise IngestError(str(sidecar), f"malformed metadata JSON: {exc}") from None
 
 
