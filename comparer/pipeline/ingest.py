@@ -366,13 +366,64 @@ _CSV_TEXT = ("text", "body", "articlebody", "content")
 _CSV_OUTLET = ("outlet", "source", "publisher")
 
 
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+@dataclass
+class CsvRecord:
+    number: int              # 1 = the header, as a spreadsheet numbers rows
+    line: int                # first physical line of the record
+    fields: list[str] | None  # None when the record is malformed
+    problem: str = ""
+
+
+def csv_records(raw: str) -> Iterator[CsvRecord]:
+    """Split CSV text into records, so that one malformed record is reported and skipped instead of
+    swallowing the rows after it (the csv module, lenient, reads an unclosed quote on to the next
+    quote, several rows later, and makes one bogus row of them; strict, it stops at the error).
+
+    A record spans physical lines while a quoted field is open; a quote still open at the end of the
+    file is an unclosed quote on the record's first line, and reading resumes on the next line.
+    """
+    lines = _PHYSICAL_LINE.findall(raw)
+    index, number = 0, 0
+    while index < len(lines):
+        end, quotes = index, lines[index].count('"')
+        while quotes % 2 and end + 1 < len(lines):
+            end += 1
+            quotes += lines[end].count('"')
+        if quotes % 2:
+            end = index  # the quote is never closed: only this line is lost
+        text = "".join(lines[index:end + 1])
+        if not text.strip():
+            index = end + 1
+            continue
+        number += 1
+        if quotes % 2:
+            yield CsvRecord(number, index + 1, None, "unclosed quote (a \" that is never closed); row skipped")
+        else:
+            try:
+                fields = next(csv.reader([text], strict=True), [])
+            except csv.Error as error:
+                yield CsvRecord(number, index + 1, None, f"malformed CSV ({error}); row skipped")
+            else:
+                yield CsvRecord(number, index + 1, fields)
+        index = end + 1
+
+
 def parse_csv(raw: str, source: str, outlet_name: str | None) -> Iterator[ArticleInput | IngestError]:
-    """Generic article CSV, FNC-1 bodies (``Body ID, articleBody``) and Emergent rows."""
+    """Generic article CSV, FNC-1 bodies (``Body ID, articleBody``) and Emergent rows.
+
+    A malformed row (unclosed quote, text after a closing quote, more fields than the header) is an
+    ``IngestError`` naming its row and line; the other rows still go in.
+    """
     csv.field_size_limit(64 * 1024 * 1024)
-    reader = csv.DictReader(io.StringIO(raw))
-    if not reader.fieldnames:
+    records = csv_records(raw)
+    header = next(records, None)
+    if header is None or not header.fields or not any(name.strip() for name in header.fields):
         raise IngestError(source, "CSV has no header row")
-    columns = {name.lower().replace(" ", "").replace("_", ""): name for name in reader.fieldnames}
+    fieldnames = header.fields
+    columns = {name.lower().replace(" ", "").replace("_", ""): name for name in fieldnames}
 
     def pick(row: dict, names: Iterable[str]) -> str:
         for name in names:
@@ -381,11 +432,15 @@ def parse_csv(raw: str, source: str, outlet_name: str | None) -> Iterator[Articl
         return ""
 
     if not any(name in columns for name in _CSV_TEXT + _CSV_TITLE):
-        raise IngestError(source, f"CSV needs a text or headline column; found {', '.join(reader.fieldnames)}")
-    for row_number, row in enumerate(reader, start=2):
+        raise IngestError(source, f"CSV needs a text or headline column; found {', '.join(fieldnames)}")
+    for record in records:
+        row_number = record.number
         try:
-            if None in row:
+            if record.fields is None:
+                raise IngestError(source, f"line {record.line}: {record.problem}", row_number)
+            if len(record.fields) > len(fieldnames):
                 raise IngestError(source, "row has more fields than the header", row_number)
+            row = dict(zip(fieldnames, record.fields))
             text = pick(row, _CSV_TEXT) or pick(row, _CSV_TITLE)
             title = pick(row, _CSV_TITLE) or text.strip().split("\n")[0][:200]
             body_id = pick(row, ("bodyid", "articleid"))
