@@ -285,3 +285,33 @@ CACHES["comparison"]["TIMEOUT"] = env.int("COMPARER_PAGE_CACHE_TIMEOUT", default
 CACHES["comparison"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", env.int("COMPARER_PAGE_CACHE_ENTRIES",
                                                                                  default=1000))
 # --- end of web UI block -----------------------------------------------------------------------------
+
+# --- Content-Security-Policy (issue 17) ----------------------------------------------------------
+# django-csp, because Django 5.2 has no built-in CSP (Django 6.0 adds one). The policy allows what
+# the pages use and nothing else: scripts, stylesheets, images and fonts from this origin (the
+# admin's own JS/CSS, served by WhiteNoise), no inline script at all, and no inline <style> element
+# (the pages' styles live in comparer/static/comparer/). Inline style *attributes* stay allowed:
+# the coverage bars, outlet colours and the SVG timeline set per-row widths and colours that no
+# static stylesheet can know ('unsafe-inline' in style-src is the fallback for browsers without
+# CSP level 3's style-src-elem/-attr, which then behave as before). ``img-src data:`` is the admin's
+# inline SVG icons.
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+INSTALLED_APPS += ["csp"]
+from csp.constants import NONE as _CSP_NONE, SELF as _CSP_SELF, UNSAFE_INLINE as _CSP_UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_CSP_NONE],
+        "script-src": [_CSP_SELF],
+        "style-src": [_CSP_SELF, _CSP_UNSAFE_INLINE],
+        "style-src-elem": [_CSP_SELF],
+        "style-src-attr": [_CSP_UNSAFE_INLINE],
+        "img-src": [_CSP_SELF, "data:"],
+        "font-src": [_CSP_SELF],
+        "connect-src": [_CSP_SELF],
+        "form-action": [_CSP_SELF],
+        "frame-ancestors": [_CSP_SELF],   # as X_FRAME_OPTIONS = SAMEORIGIN
+        "base-uri": [_CSP_NONE],
+        "object-src": [_CSP_NONE],
+    },
+}
