@@ -1,7 +1,9 @@
 """Run the analysis: claims → embeddings → events → claim clusters → relations.
 
 Incremental by default: only articles whose ``analysis_status`` is pending are processed, and
-only the events they touch are re-clustered and re-related. ``full=True`` recomputes every
+only the events they touch are re-clustered and re-related. An article becomes "done" in the same
+transaction as its event's clusters and relations, so an interrupted run (even ``kill -9``) leaves
+nothing "done" that is not fully analysed, and the next run finishes it. ``full=True`` recomputes every
 machine decision (claims extracted from the text, unlocked event assignments, claim clusters and
 relations) and keeps every curated one.
 """
@@ -228,6 +230,7 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
 
         iterator = tqdm(batch, desc="analyse", unit="article")
     touched: dict[int, set[int]] = {}
+    stored_by_event: dict[int, list[int]] = {}  # articles whose claims are stored, awaiting their event's relations
     prepared: dict[int, list[Claim]] = {}
     for index, article in enumerate(iterator):
         if index % PREPARE_CHUNK == 0:  # claims and vectors for the next chunk of articles at once
@@ -246,10 +249,7 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
                 article_claims = store_claims(article, article_claims, event, report, opened_event=opened)
                 cluster.refresh_event(event)
                 touched.setdefault(event.id, set()).update(c.id for c in article_claims)
-                article.analysis_status = Article.AnalysisStatus.DONE
-                article.analysis_error = ""
-                article.analyzed_at = timezone.now()
-                article.save(update_fields=["analysis_status", "analysis_error", "analyzed_at"])
+                stored_by_event.setdefault(event.id, []).append(article.id)
             report.articles += 1
         except Exception as exc:  # one bad article must not stop the batch; it is marked and reported
             logger.exception("analysis failed for article %s", article.id)
@@ -262,6 +262,11 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
             cluster.cluster_claims(event)
             report.relations += relate.relate_event(event, only_claim_ids=None if full else claim_ids)
             cluster.refresh_event(event)
+            # "done" is written with the event's clusters and relations, in their transaction: a run
+            # killed before this point leaves the article pending (its stored claims are reused), so
+            # the next run relates it instead of skipping an article that was never related.
+            Article.objects.filter(id__in=stored_by_event.get(event_id, [])).update(
+                analysis_status=Article.AnalysisStatus.DONE, analysis_error="", analyzed_at=timezone.now())
         report.events_touched += 1
     if full:
         Event.objects.filter(locked=False, articles__isnull=True).delete()
