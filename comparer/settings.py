@@ -315,3 +315,32 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [_CSP_NONE],
     },
 }
+
+# --- Watches: feed and mail digest of new contradictions (issue 18) ------------------------------
+INSTALLED_APPS += ["comparer.watches"]
+# Mail: EMAIL_URL (e.g. smtp+tls://user:password@mail.example.org:587) or EMAIL_HOST with
+# EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD and EMAIL_USE_TLS sends by SMTP; with neither,
+# digests are printed on the console (the demo).
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+elif env("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Comparer <comparer@localhost>")
+COMPARER_WATCHES = {
+    # Links in mails need the site's address (a mail has no request to take it from).
+    "SITE_URL": env("COMPARER_SITE_URL", default="http://127.0.0.1:8000"),
+    # How often the worker (run_jobs, Celery beat) looks for due digests, in seconds.
+    "DIGEST_CHECK_EVERY": env.float("COMPARER_DIGEST_CHECK_EVERY", default=300.0),
+}
+CELERY_TASK_ROUTES["comparer.send_due_digests"] = {"queue": "fetch"}  # network (SMTP), not CPU
+CELERY_BEAT_SCHEDULE["send-due-digests"] = {"task": "comparer.send_due_digests",
+                                            "schedule": COMPARER_WATCHES["DIGEST_CHECK_EVERY"]}
+# --- end of watches block ------------------------------------------------------------------------
