@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "comparer.api.schema.add_error_responses",
+        "comparer.api.schema.describe_submission_body",
         "comparer.api.schema.drop_slash_after_file_names",
     ],
 }

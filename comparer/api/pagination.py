@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 
@@ -19,6 +19,26 @@ class StableCursorPagination(CursorPagination):
     max_page_size = 200
     ordering = "-id"
     invalid_cursor_message = "Invalid cursor; use the 'next' or 'previous' link of a previous page."
+
+    def get_page_size(self, request):
+        """``page_size`` is an integer in 1..200 or absent; anything else is a 400, as the schema says
+        (an unreadable or out-of-range value used to fall back to the default silently)."""
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        value = raw[-1]
+        if not (value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size):
+            raise ValidationError({self.page_size_query_param: [
+                f"Enter a whole number from 1 to {self.max_page_size}."]})
+        return int(value)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size,
+                                       "default": self.page_size}
+        return parameters
 
     def get_ordering(self, request, queryset, view):
         ordering = tuple(super().get_ordering(request, queryset, view))

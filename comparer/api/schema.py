@@ -55,6 +55,21 @@ def add_error_responses(result, generator, request, public):
     return result
 
 
+def describe_submission_body(result, generator, request, public):
+    """An article must carry ``text`` (at least 20 characters other than spaces) or ``html``; the
+    serializer checks it in ``validate``, which drf-spectacular cannot see, so it is stated here."""
+    from comparer.api.serializers import TEXT_PATTERN_SOURCE
+
+    component = result.get("components", {}).get("schemas", {}).get("ArticleSubmissionRequest")
+    if component is not None:
+        component["anyOf"] = [
+            {"required": ["text"], "properties": {"text": {"type": "string", "pattern": TEXT_PATTERN_SOURCE}}},
+            {"required": ["html"], "properties": {"html": {"type": "string", "pattern": r"^[^\x00]*\S[^\x00]*$"}}},
+        ]
+        component["properties"]["text"]["pattern"] = TEXT_PATTERN_SOURCE
+    return result
+
+
 def drop_slash_after_file_names(result, generator, request, public):
     """Routes take an optional trailing slash; a file download reads best without one."""
     result["paths"] = {(path[:-1] if path.endswith(".csv/") else path): operations

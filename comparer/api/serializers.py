@@ -3,12 +3,48 @@ submission validation turns a partner's JSON into ``ingest.ArticleInput`` with f
 """
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from comparer.models import Article, Claim, ClaimRelation, Event, Outlet
 from comparer.pipeline import ingest
+from comparer.safe_urls import is_http_url, unsafe_url_reason
 from comparer.search import MODES
+
+# What the schema says a submitted body must hold (comparer.api.schema.describe_submission_body),
+# checked as written so the API accepts exactly what the schema allows.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+# Twenty characters other than spaces (and no NUL anywhere), without look-ahead so that any JSON
+# Schema tool can read it.
+TEXT_PATTERN_SOURCE = r"^(\s*[^\s\x00]){%d}[^\x00]*$" % ingest.MIN_ARTICLE_CHARS
+TEXT_PATTERN = re.compile(TEXT_PATTERN_SOURCE)
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string and nothing else (DRF's CharField turns 0 or true into "0"/"True", which the
+    schema's ``type: string`` does not allow). NUL characters, which PostgreSQL text cannot hold,
+    are refused as before, and the schema says so (``pattern``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(RegexValidator(NO_NUL_PATTERN, "Text cannot contain NUL characters."))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only (DRF's BooleanField also takes "yes", 1, "on"...)."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
 
 # --- read -----------------------------------------------------------------------------------
 
@@ -231,22 +267,32 @@ class ArticleSubmissionSerializer(serializers.Serializer):
 
     url = serializers.URLField(max_length=1000, required=False, allow_null=True,
                                help_text="Canonical URL; resubmitting the same URL returns the stored article.")
-    outlet = serializers.CharField(max_length=200, help_text=(
+    outlet = StrictCharField(max_length=200, help_text=(
         "Outlet slug, name or domain as listed at /api/v1/outlets/ (case-insensitive)."))
-    create_outlet = serializers.BooleanField(default=False, help_text=(
+    create_outlet = StrictBooleanField(default=False, help_text=(
         "Register `outlet` as a new outlet when no existing one matches; otherwise an unknown outlet is a 400."))
-    title = serializers.CharField(max_length=1000, required=False, allow_blank=True,
+    title = StrictCharField(max_length=1000, required=False, allow_blank=True,
                                   help_text="Headline; defaults to the first line of the text.")
     published_at = serializers.DateTimeField(required=False, allow_null=True,
                                              help_text="ISO 8601, e.g. 2025-06-08T12:00:00Z (UTC if no offset).")
-    text = serializers.CharField(required=False, allow_blank=True, allow_null=True, trim_whitespace=False,
-                                 help_text="Plain article text. Send `text` or `html`.")
-    html = serializers.CharField(required=False, allow_blank=True, allow_null=True, trim_whitespace=False,
+    text = StrictCharField(required=False, allow_blank=True, allow_null=True, trim_whitespace=False,
+                                 help_text=("Plain article text, at least 20 characters other than spaces. "
+                                            "Send `text` or `html`."))
+    html = StrictCharField(required=False, allow_blank=True, allow_null=True, trim_whitespace=False,
                                  help_text="The article page as HTML; the body is extracted. Used when `text` is absent.")
-    byline = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    language = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="e.g. `en`.")
+    byline = StrictCharField(max_length=500, required=False, allow_blank=True)
+    language = StrictCharField(max_length=20, required=False, allow_blank=True, help_text="e.g. `en`.")
+
+    def validate_url(self, value):
+        # DRF's URLField also takes ftp:// URLs; only http(s) is stored (comparer.safe_urls).
+        if value and not is_http_url(value):
+            raise serializers.ValidationError(unsafe_url_reason(value))
+        return value
 
     def validate_text(self, value: str) -> str:
+        if value is not None and not TEXT_PATTERN.match(value):
+            raise serializers.ValidationError(
+                f"Article text needs at least {ingest.MIN_ARTICLE_CHARS} characters other than spaces.")
         error = _size_error("text", value)
         if error:
             raise serializers.ValidationError(error)

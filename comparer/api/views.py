@@ -133,7 +133,15 @@ _COMPARISON_PARAMETERS = [
 
 
 def _flag(request, name: str) -> bool:
-    return request.query_params.get(name, "").lower() in ("1", "true", "yes")
+    """A boolean query parameter: absent, ``true`` or ``false`` (the schema's boolean); else a 400."""
+    from rest_framework.exceptions import ValidationError
+
+    values = request.query_params.getlist(name)
+    if not values:
+        return False
+    if values[-1] not in ("true", "false"):
+        raise ValidationError({name: ["Enter true or false."]})
+    return values[-1] == "true"
 
 
 class CsvRenderer(BaseRenderer):
