@@ -139,3 +139,11 @@ def retrain_relations() -> str:
     output = io.StringIO()
     call_command("train_relations", stdout=output)
     return output.getvalue().strip().splitlines()[-1] if output.getvalue().strip() else "trained"
+
+
+@task()
+def send_due_digests() -> str:
+    """The periodic task (Celery beat, ``run_jobs``): mail every watch digest that is due."""
+    from comparer.watches.services import digests_send_due
+
+    return str(digests_send_due())

@@ -267,6 +267,9 @@ def digest_send(*, user, now=None, force: bool = False) -> int:
     run (and raises), and two workers never mail the same digest.
     """
     now = now or timezone.now()
+    # News is recorded first, in its own transaction, so a send that fails below keeps it.
+    with transaction.atomic():
+        changes_record_for_user(user=user)
     with transaction.atomic():
         watch_settings_of(user=user)
         current = (WatchSettings.objects.select_for_update(skip_locked=True).select_related("user")
@@ -275,7 +278,6 @@ def digest_send(*, user, now=None, force: bool = False) -> int:
             return 0  # another worker is sending it, or it is not due
         if not current.user.email:
             return 0
-        changes_record_for_user(user=user)
         changes = list(selectors.unmailed_changes(user=user).select_for_update(of=("self",))[:DIGEST_MAX_CHANGES])
         if not changes:
             return 0
