@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from comparer.api import schema, views
+from comparer.watches.api import WatchViewSet
 
 app_name = "api"
 
@@ -15,6 +16,7 @@ router.register("articles", views.ArticleViewSet, basename="article")
 router.register("events", views.EventViewSet, basename="event")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("relations", views.RelationViewSet, basename="relation")
+router.register("watches", WatchViewSet, basename="watch")  # comparer/watches/api.py
 
 urlpatterns = [
     re_path(r"^search/?$", views.SearchView.as_view(), name="search"),
