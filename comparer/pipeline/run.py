@@ -270,4 +270,9 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
         report.events_touched += 1
     if full:
         Event.objects.filter(locked=False, articles__isnull=True).delete()
+    if touched:
+        # Watches (comparer/watches): record the new contradictions and outlets this run made.
+        from comparer.watches.services import changes_record_after_analysis
+
+        changes_record_after_analysis()
     return report
