@@ -24,9 +24,9 @@ def watch_of_user(*, user, watch_id: int) -> Watch | None:
     return watch_list(user=user).filter(id=watch_id).first()
 
 
-def watched_target_ids(*, user) -> dict[str, int]:
-    """The user's watches by target key, for the pages' Watch / Watching buttons."""
-    return dict(Watch.objects.filter(user=user).values_list("target_key", "id"))
+def watch_id_for_target(*, user, target_key: str) -> int | None:
+    """The id of the user's watch on this target, if any (the pages' Watch / Stop watching button)."""
+    return Watch.objects.filter(user=user, target_key=target_key).values_list("id", flat=True).first()
 
 
 def change_list(*, user, watch_id: int | None = None) -> QuerySet[WatchChange]:

@@ -8,7 +8,9 @@ from comparer.api.schema import _schema
 PATHS = ["/api/v1/outlets/", "/api/v1/outlets/{id}/", "/api/v1/articles/", "/api/v1/articles/{id}/",
          "/api/v1/articles/batch/", "/api/v1/events/", "/api/v1/events/{id}/", "/api/v1/events/{id}/comparison/",
          "/api/v1/events/{id}/comparison.csv", "/api/v1/claims/", "/api/v1/claims/{id}/", "/api/v1/relations/",
-         "/api/v1/relations/{id}/", "/api/v1/search/"]
+         "/api/v1/relations/{id}/", "/api/v1/search/",
+         # comparer/watches/api.py
+         "/api/v1/watches/", "/api/v1/watches/{id}/", "/api/v1/watches/changes/", "/api/v1/watches/{id}/changes/"]
 
 
 @pytest.fixture
