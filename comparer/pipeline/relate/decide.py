@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from comparer.pipeline.relate import frames
 from comparer.relations_model.nli import PairReading
 
-CONTRADICT_MIN = 0.80
+CONTRADICT_MIN = 0.70
 AGREE_MIN = 0.70
 NUMERIC_MISMATCH_SCORE = 0.9
 SAME_FIGURE_SCORE = 0.8
