@@ -116,7 +116,7 @@ def test_agreement_needs_entailment_both_ways():
 
 
 def test_contradiction_needs_a_confident_model():
-    a, b = "Ukraine did not show up for the exchange.", "The exchange was postponed until next week."
+    a, b = "Russian forces entered the Dnipropetrovsk region.", "No Russian troops are in the Dnipropetrovsk region."
     verdict = judge(a, b, _reading(contradiction=0.93))
     assert verdict.label == "contradict" and verdict.reason == "model" and verdict.score == pytest.approx(0.93)
     assert verdict.details["nli"]["contradiction"] == 0.93
@@ -139,3 +139,14 @@ def test_the_same_figure_agrees_unless_the_model_reads_a_contradiction():
 def test_topical_pairs_are_not_shown():
     assert judge("Talks in Istanbul produced no ceasefire.", "Military experts cautioned about the advance.",
                  _reading(ab=0.2, ba=0.1, contradiction=0.3)) is None
+
+
+def test_different_fates_of_one_happening_contradict():
+    verdict = judge("Ukraine did not show up at the agreed location for the prisoner exchange.",
+                    "The prisoner exchange was postponed until next week.", _reading(contradiction=0.2))
+    assert verdict.label == "contradict" and verdict.reason == "antonym"
+    assert verdict.details["outcomes"] == ["no-show", "postponed"] and verdict.details["happening"] == "exchange"
+    # The same fate, a negated fate, or no shared happening decide nothing.
+    assert judge("The vote was postponed.", "The vote was postponed again.", None) is None
+    assert judge("The match was not postponed.", "The match went ahead.", None) is None
+    assert judge("The vote was postponed.", "The concert went ahead.", None) is None

@@ -3,6 +3,8 @@
 - **Figures first.** Two figures in the same quantity frame (``frames``) that cannot both be true
   are a contradiction (``numeric_mismatch``, both figures kept); the same figure in the same frame
   is an agreement (``same_figure``) unless the NLI model reads the pair as a contradiction.
+- **Different fates of one scheduled happening** (``outcomes``: held / postponed / called off /
+  a party did not show up) are a contradiction (``antonym``) unless the model reads mutual entailment.
 - **Otherwise the NLI model** (``relations_model.nli``), read both ways: a contradiction when its
   mean contradiction probability reaches ``CONTRADICT_MIN``; an agreement when each sentence
   entails the other with probability at least ``AGREE_MIN`` (mutual entailment, not topic).
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from comparer.pipeline.relate import frames
+from comparer.pipeline.relate import frames, outcomes
 from comparer.relations_model.nli import PairReading
 
 CONTRADICT_MIN = 0.70
@@ -42,6 +44,9 @@ def judge(text_a: str, text_b: str, reading: PairReading | None,
     if figures is not None and figures[0] == "contradict":
         return Judgement("contradict", NUMERIC_MISMATCH_SCORE, ClaimRelation.Reason.NUMERIC_MISMATCH,
                          details | figures[1])
+    if (fates := outcomes.incompatible_outcomes(text_a, text_b)) is not None and (
+            reading is None or reading.mutual_entailment < agree_min):
+        return Judgement("contradict", 0.85, ClaimRelation.Reason.ANTONYM, details | fates)
     if reading is not None and reading.contradiction >= contradict_min:
         return Judgement("contradict", reading.contradiction, ClaimRelation.Reason.MODEL, details)
     if figures is not None:
