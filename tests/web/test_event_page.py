@@ -172,3 +172,19 @@ def test_rows_are_paginated_contradictions_first(researcher_client, event_builde
     assert second.row_count == ROWS_PER_PAGE + 5 + 2 and len(second.rows) == 7
     assert researcher_client.get(url + "?rows=99").context["comparison"].row_offset == ROWS_PER_PAGE
     assert researcher_client.get(url + "?rows=abc").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_stored_unsafe_url_is_never_a_source_link_in_the_comparison(researcher_client, event_builder):
+    builder = event_builder("Unsafe link")
+    outlet = builder.outlet("Outlet Unsafe")
+    other = builder.outlet("Outlet Safe")
+    bad = builder.article(outlet, "Exchange postponed", "The exchange was postponed.", url="javascript:alert(1)")
+    good = builder.article(other, "Exchange held", "The exchange went ahead.", hours=1)
+    one = builder.claim(bad, "The exchange was postponed.", "x")
+    two = builder.claim(good, "The exchange went ahead.", "y")
+    builder.relate(one, two, "contradict", "antonym")
+    event = builder.finish()
+    html = researcher_client.get(reverse("web:event_detail", args=[event.id])).content.decode()
+    assert "javascript:" not in html
+    assert good.url in html

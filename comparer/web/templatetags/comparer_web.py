@@ -13,6 +13,8 @@ from django.utils.text import Truncator
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 
+from comparer.safe_urls import safe_http_url
+
 register = template.Library()
 
 # Colour-blind-safe palette (Okabe-Ito plus darker companions), all readable behind white text.
@@ -95,7 +97,7 @@ def _fragment_part(part: str) -> str:
 def sentence_link(article, claim=None) -> str:
     """The source article's URL, pointing at the claim's sentence with a text fragment where the
     browser supports it (``#:~:text=``); empty when the article has no URL."""
-    url = getattr(article, "url", None) or ""
+    url = safe_http_url(getattr(article, "url", None))
     if not url or claim is None or getattr(claim, "is_headline", False):
         return url
     words = claim.text.split()
@@ -143,7 +145,7 @@ def _claim_cell_html(claim, figures, home: str, contradicts=()) -> str:
     else:
         said = ""
     source = ""
-    if article.url:
+    if safe_http_url(article.url):
         source = (f' · <a href="{_escape(sentence_link(article, claim))}" rel="noopener noreferrer nofollow" '
                   'target="_blank">source<span class="visually-hidden"> (opens the outlet&#x27;s page)</span></a>')
     text = marked_text(claim.text, figures) if figures else _escape(claim.text)
