@@ -125,7 +125,7 @@ def test_relation_filters_show_reasons_and_numeric_pairs(api, demo_corpus):
     assert contradictions and all(r["label"] == "contradict" and r["score"] >= 0.5 for r in contradictions)
     numeric = _all_pages(api, "/api/v1/relations/?reason=numeric_mismatch")
     for relation in numeric:
-        assert set(relation["details"]) >= {"a", "b", "unit"}
+        assert set(relation["details"]) >= {"a", "b"}
         assert relation["claim_a"]["outlet"]["id"] != relation["claim_b"]["outlet"]["id"]
     strongest = [r["score"] for r in _all_pages(api, "/api/v1/relations/?page_size=2")]
     assert strongest == sorted(strongest, reverse=True)

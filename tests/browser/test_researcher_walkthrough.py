@@ -48,7 +48,7 @@ def test_walkthrough_from_login_to_csv_export(live_server, demo_corpus, research
     assert any(r.claim_a.article.outlet_id != seed_outlet or r.claim_b.article.outlet_id != seed_outlet
                for r in shown_here)
     assert row.locator(".reason").first.is_visible()
-    assert row.locator(".badge.contradict").inner_text() == "contradicts"
+    assert row.locator(".status-col .badge.contradict").inner_text() == "contradicts"
     assert page.locator("figure.timeline svg").is_visible()
     screenshot(page, "2-event")
 

