@@ -73,12 +73,13 @@ class WatchViewSet(JsonErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelM
 
     @extend_schema(summary="News on all your watches",
                    description="New contradictions, figure mismatches, relabels and outlets, newest first; the "
-                               "same entries as your Atom feed.")
+                               "same entries as your Atom feed.",
+                   responses=serializers.WatchChangeSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="changes")
     def all_changes(self, request):
         return self._changes_page(request)
 
-    @extend_schema(summary="News on one watch")
+    @extend_schema(summary="News on one watch", responses=serializers.WatchChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
     def changes(self, request, pk=None):
         watch = self.get_object()
