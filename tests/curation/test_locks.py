@@ -45,7 +45,8 @@ def curate_everything(events, curator):
     relabelled = (ClaimRelation.objects.filter(event=exchange, label="agree").order_by("id").first()
                   or ClaimRelation.objects.filter(label="agree").order_by("id").first())
     services.relation_set_label(relation=relabelled, label="unrelated", note="different days", by=curator)
-    confirmed = ClaimRelation.objects.filter(event=exchange, label="contradict", locked=False).order_by("id").first()
+    confirmed = (ClaimRelation.objects.filter(event=exchange, label="contradict", locked=False).order_by("id").first()
+                 or ClaimRelation.objects.filter(label="contradict", locked=False).order_by("id").first())
     services.relation_confirm(relation=confirmed, by=curator)
     expected["relations"] = {relabelled.id: "unrelated", confirmed.id: confirmed.label}
 
