@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: demo install install-test test browsers db-start db-stop serve analyze clean-db bench bench-quick worker
+.PHONY: demo install install-test test browsers db-start db-stop serve analyze clean-db bench bench-quick bench-1m worker
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,13 +56,21 @@ test: $(TEST_STAMP) browsers
 # Benchmarks print their figures; each ends with one SUMMARY line (see bench/README.md).
 bench-quick: $(STAMP) db-start
 	$(PY) bench/pipeline.py --quick
+	$(PY) bench/pipeline.py --quick --corpus grouped
+	$(PY) bench/burst.py --quick
 	$(PY) bench/scale.py --quick
 	$(PY) bench/cluster.py --quick
 
 bench: $(STAMP) db-start
 	$(PY) bench/pipeline.py
+	$(PY) bench/pipeline.py --corpus grouped
+	$(PY) bench/burst.py
 	$(PY) bench/scale.py
 	$(PY) bench/cluster.py
+
+# scale.py up to 1M claims (copied rounds of a 10k base; long on a small machine).
+bench-1m: $(STAMP) db-start
+	$(PY) bench/scale.py --sizes 10000,100000,1000000 --base-claims 10000
 
 # A background worker on the PostgreSQL queue (COMPARER_TASK_BACKEND=queue); it also polls due feeds.
 # With Celery instead: COMPARER_TASK_BACKEND=celery, then `$(VENV)/bin/celery -A comparer worker -Q fetch,analysis`

@@ -442,6 +442,7 @@ class Stages:
         self.items: dict[str, int] = defaultdict(int)
         self.found: dict[str, int] = defaultdict(int)
         self.stack: list[str] = []
+        self.starts: list[float] = []
         self.undo = []
 
     def current(self) -> str:
@@ -478,6 +479,7 @@ class Stages:
         def timed(*args, **kwargs):
             stages.stack.append(label)
             started = time.perf_counter()
+            stages.starts.append(started)
             if label in stages.COUNTED and args:
                 try:
                     stages.items[label] += len(args[0])
@@ -492,6 +494,7 @@ class Stages:
                 stages.time[label] += time.perf_counter() - started
                 stages.calls[label] += 1
                 stages.stack.pop()
+                stages.starts.pop()
         timed.__wrapped__ = original
         return timed
 
@@ -515,9 +518,10 @@ def _length(result) -> int:
 class MemoryWatch(threading.Thread):
     """Samples RSS every ``interval`` s; above ``limit`` bytes it stops the whole process."""
 
-    def __init__(self, stages: Stages, limit: int, on_limit, interval: float = 0.05):
+    def __init__(self, stages: Stages, limit: int, on_limit, interval: float = 0.05, deadline: float | None = None):
         super().__init__(daemon=True)
         self.stages, self.limit, self.on_limit, self.interval = stages, limit, on_limit, interval
+        self.deadline = deadline
         self.peak, self.peak_stage = 0, ""
         self.stop = threading.Event()
 
@@ -530,7 +534,9 @@ class MemoryWatch(threading.Thread):
             for label in self.stages.stack:
                 self.stages.peak[label] = max(self.stages.peak[label], rss)
             if rss > self.limit:
-                self.on_limit(rss, where)
+                self.on_limit(rss, where, "memory")
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                self.on_limit(max(self.peak, rss_bytes()[1]), where, "time")
             self.stop.wait(self.interval)
 
 
@@ -547,6 +553,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--max-rss-gb", type=float, default=6.0,
                         help="stop the run when this process holds more than this (default 6 GB)")
+    parser.add_argument("--max-minutes", type=float, default=0,
+                        help="stop the analysis after this many minutes, printing how far it got (default: no limit)")
     parser.add_argument("--database", default=DB_NAME,
                         help=f"database on the embedded server (default {DB_NAME}); it is emptied")
     args = parser.parse_args()
@@ -589,23 +597,30 @@ def main() -> None:
 
     stopped = {}
 
-    def on_limit(rss, where):
+    def on_limit(rss, where, why):
         stopped.update(rss=rss, where=where)
         elapsed = time.perf_counter() - analysis_started
+        limit = f"over {args.max_rss_gb} GB" if why == "memory" else f"time limit {args.max_minutes:g} min"
         print(f"machine: {machine()}")
-        print(f"STOPPED: {gb(rss)} GB resident (limit {args.max_rss_gb} GB) after {elapsed:.1f} s of analysis, in "
-              f"{where}")
+        print(f"corpus: {len(corpus)} templated articles, {len(report.created)} stored")
+        print(f"STOPPED ({limit}): {gb(rss)} GB resident after {elapsed:.1f} s of analysis, in {where}; "
+              f"{stages.calls.get('cluster.choose_event', 0)} of {len(report.created)} articles placed in events, "
+              f"{stages.calls.get('relate.relate_event', 0)} events related so far")
+        now = time.perf_counter()
+        print("  running when stopped: " + "; ".join(f"{label} for {now - started:.1f} s" for label, started
+                                                     in zip(list(stages.stack), list(stages.starts))))
         print_stages(stages, elapsed)
         print(f"SUMMARY burst: articles {len(report.created)} claims ? events ? "
-              f"analyse stopped at {elapsed:.1f}s (over {args.max_rss_gb} GB in {where.split(' > ')[-1]}) "
+              f"analyse stopped at {elapsed:.1f}s ({limit} in {where.split(' > ')[-1]}) "
               f"encode ?s analyse/encode ?x peak-rss {gb(rss)} GB", flush=True)
         sys.stdout.flush()
         os._exit(3)
 
     stages = Stages()
     reset_peak()
-    watch = MemoryWatch(stages, int(args.max_rss_gb * 1e9), on_limit)
     analysis_started = time.perf_counter()
+    watch = MemoryWatch(stages, int(args.max_rss_gb * 1e9), on_limit,
+                        deadline=analysis_started + args.max_minutes * 60 if args.max_minutes else None)
     with stages:
         watch.start()
         with Timer() as analysis_timer:

@@ -214,25 +214,73 @@ def copy_round(round_no: int, event_ids: list[int]) -> None:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM \"{table}\"))")
 
 
-def vector_indexes() -> list[tuple[str, str]]:
+COPIED_TABLES = ("comparer_event", "comparer_article", "comparer_claimcluster", "comparer_claim",
+                 "comparer_claimrelation")
+
+
+def secondary_indexes() -> list[tuple[str, str]]:
+    """(name, definition) of the copied tables' indexes that back no constraint (HNSW, GIN, btree):
+    dropped while rounds are copied and built once afterwards, which is far cheaper than
+    maintaining them row by row (for 1M claims, the HNSW graph alone)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
-                       "AND indexdef ILIKE '%USING hnsw%'")
+        cursor.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = 'public' "
+                       "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                       "WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+                       [list(COPIED_TABLES)])
         return cursor.fetchall()
 
 
-def grow_to(size: int, plan, bodies, titles, vectors) -> None:
-    """Add events (round 0 first, then copied rounds) until there are at least ``size`` claims."""
+def _dropped_path():
+    from django.db import connection
+
+    from common import CACHE
+
+    return CACHE / f"scale-dropped-indexes-{connection.settings_dict['NAME']}.json"
+
+
+def restore_indexes() -> float:
+    """Build the indexes a copy phase dropped (also those an interrupted run left dropped). Returns seconds."""
+    import json
+
+    from django.db import connection
+
+    path = _dropped_path()
+    if not path.exists():
+        return 0.0
+    definitions = json.loads(path.read_text())
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        # The vectors of 1M claims are ~1.5 GB: with less, the HNSW build spills and is much slower.
+        cursor.execute("SET maintenance_work_mem = '2GB'")
+        cursor.execute("SET max_parallel_maintenance_workers = 1")
+        for name, definition in definitions:
+            log(f"  building index {name}")
+            index_started = time.perf_counter()
+            cursor.execute(definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)
+                           .replace("CREATE UNIQUE INDEX", "CREATE UNIQUE INDEX IF NOT EXISTS", 1))
+            log(f"    {time.perf_counter() - index_started:.0f} s")
+        cursor.execute("ANALYZE")
+    path.unlink()
+    return time.perf_counter() - started
+
+
+def grow_to(size: int, plan, bodies, titles, vectors) -> dict:
+    """Add events (round 0 first, then copied rounds) until there are at least ``size`` claims.
+    Returns the seconds spent per phase."""
+    import json
+
     from django.db import connection
 
     from comparer.models import Claim, Event
 
+    phases = {"base": 0.0, "copy": 0.0, "indexes": 0.0}
+    phases["indexes"] += restore_indexes()
     events, drafts = plan
     have = Claim.objects.count()
     if have >= size:
-        return
+        return phases
     loaded = Event.objects.filter(id__lt=ROUND_SHIFT).count()
     base_claims = [len(body_ids) + sum(len(drafts[b]) for b in body_ids) for body_ids in events]
     if loaded < len(events):
@@ -243,13 +291,20 @@ def grow_to(size: int, plan, bodies, titles, vectors) -> None:
             batch.append(body_ids)
             estimate += count
         log(f"loading {len(batch)} base events (~{estimate - have} claims) through the pipeline")
+        started = time.perf_counter()
         load_base_events(batch, bodies, titles, drafts, vectors, loaded)
+        phases["base"] = time.perf_counter() - started
         have = Claim.objects.count()
     if have >= size:
-        return
+        return phases
+    started = time.perf_counter()
     base_ids = list(Event.objects.filter(id__lt=ROUND_SHIFT).order_by("id").values_list("id", flat=True))
     base_sizes = dict(Event.objects.filter(id__lt=ROUND_SHIFT).values_list("id", "claim_count"))
-    indexes = vector_indexes()
+    indexes = secondary_indexes()
+    path = _dropped_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(indexes))  # written first: a run killed while copying rebuilds them next time
+    log(f"dropping {len(indexes)} secondary indexes while copying")
     with connection.cursor() as cursor:
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
@@ -261,16 +316,16 @@ def grow_to(size: int, plan, bodies, titles, vectors) -> None:
                 break
             chosen.append(event_id)
             estimate += base_sizes[event_id]
-        log(f"copying {len(chosen)} events as round {round_no}")
         copy_round(round_no, chosen)
-        have = Claim.objects.count()
+        have += sum(base_sizes[e] for e in chosen)
+        if round_no % 10 == 0:
+            log(f"  round {round_no}: ~{have:,} claims, {time.perf_counter() - started:.0f} s")
         round_no += 1
-    log(f"rebuilding {len(indexes)} HNSW index(es) on {have} claims")
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        for _, definition in indexes:
-            cursor.execute(definition)
-        cursor.execute("ANALYZE")
+    have = Claim.objects.count()
+    phases["copy"] = time.perf_counter() - started
+    log(f"rebuilding {len(indexes)} indexes on {have:,} claims")
+    phases["indexes"] += restore_indexes()
+    return phases
 
 
 # --- measurements ------------------------------------------------------------------------
@@ -310,6 +365,22 @@ def time_requests(client, urls: list[str], warmup: int = 5) -> tuple[list[float]
     return times, statuses
 
 
+def process_memory() -> tuple[int, int]:
+    """(resident bytes now, peak resident bytes since start) of this process: the app's side
+    (Django, its queries' results, the encoder); the PostgreSQL server's memory is its own."""
+    import resource
+
+    rss = 0
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def cpu_note() -> str:
     cpu, queries = time_requests.cpu, time_requests.queries
     return (f"Django-side CPU p50 {percentile(cpu, 50) * 1000:.1f} ms, p95 {percentile(cpu, 95) * 1000:.1f} ms; "
@@ -346,18 +417,55 @@ def claims_list_times(client, samples: int, rng) -> tuple[str, list[float]]:
     return "ORM equivalent of the claims list (count + 50 rows with article, outlet, event)", times
 
 
-def load_matrix():
+def exact_neighbours(queries: np.ndarray, outlet_of_query: np.ndarray | None, k: int = 10,
+                     chunk: int = 50_000) -> np.ndarray:
+    """Distance of each query's ``k``-th exact nearest claim (within the query's outlet when
+    ``outlet_of_query`` is given), streaming the table in chunks read in binary, so memory stays
+    at one chunk however large the table is."""
+    from django.db import connection
+
+    best = np.full((len(queries), k), np.inf, dtype=np.float32)
+    last_id = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT c.id, a.outlet_id, vector_send(c.embedding) FROM comparer_claim c "
+                           "JOIN comparer_article a ON a.id = c.article_id WHERE c.embedding IS NOT NULL "
+                           "AND c.id > %s ORDER BY c.id LIMIT %s", [last_id, chunk])
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            last_id = rows[-1][0]
+            outlets = np.array([r[1] for r in rows])
+            matrix = np.frombuffer(b"".join(bytes(r[2])[4:] for r in rows), dtype=">f4").astype(np.float32)
+            matrix = matrix.reshape(len(rows), -1)
+            matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
+            distances = 1 - queries @ matrix.T          # queries x chunk
+            if outlet_of_query is not None:
+                distances[outlet_of_query[:, None] != outlets[None, :]] = np.inf
+            take = min(k, distances.shape[1])
+            nearest = np.partition(distances, take - 1, axis=1)[:, :take]
+            best = np.sort(np.concatenate([best, nearest], axis=1), axis=1)[:, :k]
+    return best[:, k - 1]
+
+
+def claim_vectors(ids: list[int]) -> dict[int, np.ndarray]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT c.id, a.outlet_id, c.embedding::text FROM comparer_claim c "
-                       "JOIN comparer_article a ON a.id = c.article_id WHERE c.embedding IS NOT NULL ORDER BY c.id")
-        rows = cursor.fetchall()
-    ids = np.array([r[0] for r in rows])
-    outlets = np.array([r[1] for r in rows])
-    matrix = np.array([np.fromstring(r[2][1:-1], sep=",", dtype=np.float32) for r in rows])
-    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
-    return ids, outlets, matrix
+        cursor.execute("SELECT id, vector_send(embedding) FROM comparer_claim WHERE id = ANY(%s)", [ids])
+        vectors = {}
+        for claim_id, raw in cursor.fetchall():
+            vector = np.frombuffer(bytes(raw), dtype=">f4", offset=4).astype(np.float32)
+            vectors[claim_id] = vector / (np.linalg.norm(vector) + 1e-12)
+    return vectors
+
+
+def outlet_ids() -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT outlet_id FROM comparer_article ORDER BY 1")
+        return [r[0] for r in cursor.fetchall()]
 
 
 def vector_literal(vector) -> str:
@@ -380,24 +488,20 @@ def knn(vector, k: int, ef_search: int, iterative: str = "off", outlet_id: int |
         return [row[0] for row in cursor.fetchall()]
 
 
-def recall_at_10(queries, ids, outlets, matrix, ef_search, iterative="off", filtered=False, rng=None):
+def recall_at_10(queries, kth, ef_search, iterative="off", outlet_of_query=None):
     """Tie-aware recall@10: a returned claim counts if it is as near as the 10th exact neighbour
-    (the corpus repeats sentences, so exact ties are common). Filtered queries cycle through the
-    outlets and are checked against the exact neighbours within that outlet."""
-    outlet_ids = sorted(set(outlets.tolist()))
+    (``kth``, from ``exact_neighbours``; the corpus repeats sentences, so exact ties are common).
+    Filtered queries use the outlet ``outlet_of_query`` gives each and are checked against the
+    exact neighbours within that outlet."""
     scores = []
     for index, vector in enumerate(queries):
-        outlet_id = outlet_ids[index % len(outlet_ids)] if filtered else None
-        mask = outlets == outlet_id if filtered else np.ones(len(ids), dtype=bool)
-        distances = 1 - matrix[mask] @ vector
-        k = min(10, len(distances))
-        if k == 0:
+        if not np.isfinite(kth[index]):
             continue
-        kth = np.partition(distances, k - 1)[k - 1]
-        exact_distance = dict(zip(ids[mask].tolist(), distances.tolist()))
+        outlet_id = int(outlet_of_query[index]) if outlet_of_query is not None else None
         found = knn(vector, 10, ef_search, iterative, outlet_id)
-        hits = sum(1 for claim_id in found if claim_id in exact_distance and exact_distance[claim_id] <= kth + 1e-6)
-        scores.append(min(hits, k) / k)
+        vectors = claim_vectors(found)
+        hits = sum(1 for claim_id in found if 1 - float(vectors[claim_id] @ vector) <= kth[index] + 1e-5)
+        scores.append(min(hits, 10) / 10)
     return float(np.mean(scores))
 
 
@@ -554,19 +658,28 @@ def measure(size_target: int, bodies, titles, held_out, queries, vectors, sample
           f"SQL queries per article {min(queries)}-{max(queries)}")
     figures["add_p50"] = percentile(times, 50)
 
-    ids, outlets, matrix = load_matrix()
-    recall_queries = query_vectors[: min(100, len(query_vectors))]
+    recall_queries = query_vectors[: min(100, len(query_vectors))].astype(np.float32)
+    recall_queries /= np.linalg.norm(recall_queries, axis=1, keepdims=True) + 1e-12
+    with Timer() as timer:
+        kth = exact_neighbours(recall_queries, None)
+        outlets = outlet_ids()
+        outlet_of_query = np.array([outlets[i % len(outlets)] for i in range(len(recall_queries))])
+        kth_filtered = exact_neighbours(recall_queries, outlet_of_query)
+    log(f"exact neighbours of {len(recall_queries)} queries (streamed): {timer.seconds:.0f} s")
     for ef in (40, 100, 200):
         with Timer() as timer:
-            recall = recall_at_10(recall_queries, ids, outlets, matrix, ef)
+            recall = recall_at_10(recall_queries, kth, ef)
         print(f"HNSW recall@10 vs exact, ef_search={ef}: {recall:.3f} "
               f"({timer.seconds / len(recall_queries) * 1000:.1f} ms per query incl. exact check)")
         figures[f"recall_{ef}"] = recall
     for iterative in ("off", "strict_order"):
-        recall = recall_at_10(recall_queries, ids, outlets, matrix, 100, iterative, filtered=True)
+        recall = recall_at_10(recall_queries, kth_filtered, 100, iterative, outlet_of_query)
         print(f"HNSW recall@10 with an outlet filter (~1/{OUTLETS} of rows), ef_search=100, "
               f"iterative_scan={iterative}: {recall:.3f}")
         figures[f"recall_filtered_{iterative}"] = recall
+    rss, peak = process_memory()
+    print(f"app process memory: {rss / 1e9:.2f} GB resident now, peak {peak / 1e9:.2f} GB since start")
+    figures["rss_peak"] = peak
     return figures
 
 
@@ -625,9 +738,14 @@ def main() -> None:
     results = []
     for size in sorted(sizes):
         with Timer() as build:
-            grow_to(size, (events, drafts), bodies, titles, vectors)
+            phases = grow_to(size, (events, drafts), bodies, titles, vectors)
         log(f"size {size}: built in {build.seconds:.0f} s")
-        results.append(measure(size, bodies, titles, held_out, queries, vectors, args.samples))
+        figures = measure(size, bodies, titles, held_out, queries, vectors, args.samples)
+        print(f"build to {figures['claims']:,} claims: {build.seconds:.0f} s (base events through the pipeline "
+              f"{phases['base']:.0f} s, SQL copy rounds {phases['copy']:.0f} s, index builds "
+              f"{phases['indexes']:.0f} s; from the previous size)", flush=True)
+        figures["build"] = build.seconds
+        results.append(figures)
     first, last = results[0], results[-1]
     ratio = last["add_p50"] / first["add_p50"]
     print(f"\nSUMMARY scale: at {last['claims']:,} claims event page p95 {last['event_p95'] * 1000:.0f} ms, "
@@ -636,7 +754,8 @@ def main() -> None:
           f"(x{last['search_p95'] / last['bare_p95']:.1f}, target <= 2; x{last['search_p95'] / last['bare_binary_p95']:.1f} "
           f"of the bare query with a binary parameter, {last['bare_binary_p95'] * 1000:.1f} ms), add-one-article "
           f"{last['claims']:,}/{first['claims']:,} ratio {ratio:.2f} (target <= 1.5), recall@10 "
-          f"{last['recall_100']:.3f} at ef_search=100")
+          f"{last['recall_100']:.3f} at ef_search=100, build {last['build']:.0f} s, app peak RSS "
+          f"{last['rss_peak'] / 1e9:.2f} GB")
 
 
 if __name__ == "__main__":
