@@ -666,12 +666,13 @@ def main() -> None:
 
 
 def print_stages(stages: Stages, total: float) -> None:
-    print("  where the analysis went (a stage's time includes the stages it calls; peak RSS while it ran):")
+    print("  where the analysis went (a stage's time includes the stages it calls; peak RSS while it ran, "
+          "where sampled):")
     for label, seconds in sorted(stages.time.items(), key=lambda item: -item[1]):
         items = f", {stages.items[label]} items" if stages.items.get(label) else ""
         items += f", {stages.found[label]} found" if stages.found.get(label) else ""
-        print(f"    {label}: {seconds:.1f} s ({seconds / total:.0%}), {stages.calls[label]} calls{items}, "
-              f"peak {gb(stages.peak.get(label, 0))} GB")
+        peak = f", peak {gb(stages.peak[label])} GB" if stages.peak.get(label) else ""
+        print(f"    {label}: {seconds:.1f} s ({seconds / total:.0%}), {stages.calls[label]} calls{items}{peak}")
 
 
 if __name__ == "__main__":
