@@ -11,18 +11,23 @@ the threshold.
 
 The clustering never builds the n x n matrix:
 
-1. ``candidate_pairs`` finds every pair whose similarity reaches the threshold, one block of rows
+1. ``candidate_pairs`` finds the pairs whose similarity reaches the threshold, one block of rows
    at a time (a dense block of embedding dot products plus a sparse block of word-vector dot
-   products), so memory stays O(n * block) and the work is one BLAS matmul per block.
+   products), so memory stays O(n * block) and the work is one BLAS matmul per block. Each
+   sentence keeps at most ``NEIGHBOURS`` partners (its most similar ones), so the graph is
+   O(n * NEIGHBOURS) even when a templated burst makes nearly every pair pass the threshold.
 2. ``average_linkage`` merges greedily, best pair first, on that sparse graph. Because the
    similarity is a dot product, the mean similarity of two groups is exact from their summed
    embeddings (``S_A . S_B / |A||B|``); word overlap is summed over the candidate pairs between
-   them. Two groups whose mean reaches the threshold always share a candidate pair (some pair
-   must be at least the mean), so restricting merges to the graph loses nothing, and with
-   ``embedding_weight=1`` the result is exactly average-linkage clustering on cosine distance
-   (scikit-learn / scipy) cut at ``1 - threshold``. With words in the blend, word overlap
-   between two sentences whose total similarity stays under the threshold is not counted
-   towards their groups' mean (it is below what the threshold asks of any one pair).
+   them. Two groups whose mean reaches the threshold always share a pair over the threshold
+   (some pair must be at least the mean), so while no sentence has more than ``NEIGHBOURS``
+   partners restricting merges to the graph loses nothing, and with ``embedding_weight=1`` the
+   result is exactly average-linkage clustering on cosine distance (scikit-learn / scipy) cut at
+   ``1 - threshold``. Past the cap it is average linkage on the k-nearest-neighbour graph (the
+   usual connectivity-constrained variant), and the word overlap of pairs left out of the graph
+   is not counted towards their groups' mean. With words in the blend, word overlap between two
+   sentences whose total similarity stays under the threshold is not counted either (it is
+   below what the threshold asks of any one pair).
 
 Used by the app inside an event (``cluster.cluster_claims``), by ``evaluate emergent`` over the
 article headlines and by the relation model's validation, so the benchmark measures this code.
@@ -46,8 +51,14 @@ from comparer.relations_model.features import STOP, Analyzer, stem, tokens
 EMBEDDING_WEIGHT = 0.3
 # Two groups merge while their average blended similarity is at least this.
 SAME_PROPOSITION = 0.19
-# Rows of the similarity computed at once when looking for candidate pairs (memory ~ BLOCK * n).
+# Rows of the similarity computed at once when looking for candidate pairs (memory ~ BLOCK * n),
+# and the most cells one block may hold (float32: 8M cells = 32 MB, twice with the word part).
 BLOCK = 512
+BLOCK_CELLS = 8_000_000
+# Partners each sentence keeps in the candidate graph: memory is O(n * NEIGHBOURS) even on a
+# templated burst where nearly every pair passes the threshold (10k articles of one story: the
+# uncapped graph grew past 12 GB). See bench/FINDINGS.md for what the cap costs in B3 on Emergent.
+NEIGHBOURS = 50
 
 
 def content_counts(text: str) -> Counter:
@@ -117,37 +128,61 @@ class CandidatePairs:
 
 
 def candidate_pairs(vectors: np.ndarray, words: sparse.csr_matrix | None, threshold: float,
-                    embedding_weight: float = EMBEDDING_WEIGHT, block: int = BLOCK) -> CandidatePairs:
-    """Every pair with ``w * cosine + (1 - w) * word cosine >= threshold``, a block of rows at a time."""
+                    embedding_weight: float = EMBEDDING_WEIGHT, block: int = BLOCK,
+                    neighbours: int | None = NEIGHBOURS) -> CandidatePairs:
+    """Pairs with ``w * cosine + (1 - w) * word cosine >= threshold``, a block of rows at a time.
+
+    Each row keeps at most its ``neighbours`` most similar partners (a pair is kept when either
+    side keeps it), so the graph has at most ``n * neighbours`` pairs however alike the sentences
+    are; ``None`` keeps every pair over the threshold.
+    """
     n = len(vectors)
     lefts, rights, sims, lexes = [], [], [], []
     blend = words is not None and embedding_weight < 1
     columns = words.T.tocsc() if blend else None
     scaled = vectors * np.float32(embedding_weight) if embedding_weight != 1 else vectors
+    capped = neighbours is not None and neighbours < n - 1
+    # A capped row needs all of its partners, not only the later ones; the block shrinks so one
+    # block of scores stays ~BLOCK_CELLS floats whatever n is.
+    block = max(1, min(block, BLOCK_CELLS // max(n, 1)))
     for start in range(0, n, block):
         stop = min(n, start + block)
-        # Upper triangle only: row block against itself and everything after it.
-        scores = scaled[start:stop] @ vectors[start:].T
+        first = 0 if capped else start       # uncapped: upper triangle only
+        scores = scaled[start:stop] @ vectors[first:].T
         lexical = None
         if blend:
-            product = words[start:stop] @ columns[:, start:]
+            product = words[start:stop] @ columns[:, first:]
             product.data *= np.float32(1 - embedding_weight)
             lexical = product.toarray()
             scores += lexical
-        flat = np.flatnonzero(scores >= threshold)
-        rows, cols = np.divmod(flat, scores.shape[1])
-        keep = cols > rows
+        local = np.arange(stop - start)
+        scores[local, local + start - first] = -np.inf   # never a pair with itself
+        if capped:
+            top = np.argpartition(-scores, neighbours - 1, axis=1)[:, :neighbours]
+            rows = np.repeat(local, neighbours)
+            cols = top.ravel()
+            keep = scores[rows, cols] >= threshold
+        else:
+            flat = np.flatnonzero(scores >= threshold)
+            rows, cols = np.divmod(flat, scores.shape[1])
+            keep = cols + first > rows + start
         rows, cols = rows[keep], cols[keep]
         lefts.append(rows + start)
-        rights.append(cols + start)
+        rights.append(cols + first)
         sims.append(scores[rows, cols])
         if lexical is not None:
             lexes.append(lexical[rows, cols] / np.float32(1 - embedding_weight))
         else:
             lexes.append(np.zeros(len(rows), dtype=np.float32))
     join = (lambda parts, dtype: np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
-    return CandidatePairs(join(lefts, np.int64), join(rights, np.int64), join(sims, np.float32),
-                          join(lexes, np.float32))
+    pairs = CandidatePairs(join(lefts, np.int64), join(rights, np.int64), join(sims, np.float32),
+                           join(lexes, np.float32))
+    if capped and len(pairs.left):
+        # Each kept pair once, as (smaller, larger): a pair both rows kept appears twice.
+        low, high = np.minimum(pairs.left, pairs.right), np.maximum(pairs.left, pairs.right)
+        _, unique = np.unique(low * n + high, return_index=True)
+        pairs = CandidatePairs(low[unique], high[unique], pairs.similarity[unique], pairs.lexical[unique])
+    return pairs
 
 
 def average_linkage(vectors: np.ndarray, pairs: CandidatePairs, threshold: float,

@@ -77,13 +77,44 @@ def test_candidate_pairs_are_every_pair_over_the_threshold_across_blocks():
     analyzer = Analyzer()
     dense = propositions.similarity_matrix(texts, vectors, analyzer)
     pairs = propositions.candidate_pairs(vectors, propositions.lexical_vectors(texts, analyzer),
-                                         propositions.SAME_PROPOSITION, block=7)
+                                         propositions.SAME_PROPOSITION, block=7, neighbours=None)
     expected = {(i, j) for i, j in zip(*np.nonzero(dense >= propositions.SAME_PROPOSITION)) if i < j}
     found = set(zip(pairs.left.tolist(), pairs.right.tolist()))
     # Pairs right at the threshold may fall either way in float32.
     close = {(i, j) for i, j in expected ^ found if abs(dense[i, j] - propositions.SAME_PROPOSITION) < 1e-5}
     assert expected ^ found == close
     assert np.allclose(pairs.similarity, [dense[i, j] for i, j in zip(pairs.left, pairs.right)], atol=1e-5)
+
+
+def test_candidate_graph_keeps_each_sentences_nearest_partners_only():
+    """Capped, the graph holds exactly the pairs one of whose sentences ranks the other among its
+    ``neighbours`` most similar (over the threshold): O(n * k) pairs however alike the texts are."""
+    import numpy as np
+
+    from comparer.pipeline import propositions
+
+    texts = _demo_sentences()
+    vectors = propositions.unit_rows(encode(texts))
+    analyzer = Analyzer()
+    dense = propositions.similarity_matrix(texts, vectors, analyzer)
+    np.fill_diagonal(dense, -np.inf)
+    k, threshold = 3, 0.1
+    pairs = propositions.candidate_pairs(vectors, propositions.lexical_vectors(texts, analyzer), threshold,
+                                         block=5, neighbours=k)
+    expected = set()
+    for row in range(len(texts)):
+        for col in np.argsort(-dense[row])[:k]:
+            if dense[row, col] >= threshold:
+                expected.add((min(row, col), max(row, col)))
+    found = list(zip(pairs.left.tolist(), pairs.right.tolist()))
+    assert len(found) == len(set(found))                       # each pair once
+    assert all(left < right for left, right in found)
+    # Ties at the k-th place may fall either way.
+    assert len(set(found) ^ expected) <= 2
+    assert len(found) <= k * len(texts)
+    uncapped = propositions.candidate_pairs(vectors, propositions.lexical_vectors(texts, analyzer), threshold,
+                                            neighbours=None)
+    assert len(found) < len(uncapped.left)
 
 
 def test_identical_sentences_count_once_but_group_together():
