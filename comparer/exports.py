@@ -14,7 +14,7 @@ from comparer.selectors import ComparisonRow, EventComparison
 CSV_COLUMNS = [
     "event_id", "event_title", "row_key", "row_status", "row_label", "outlet", "outlet_country",
     "first_report_at", "claim_id", "claim_text", "speaker", "channel", "article_id", "article_title",
-    "article_url", "published_at", "char_start", "char_end", "syndicated_copy_of", "row_reasons",
+    "article_url", "published_at", "char_start", "char_end", "syndicated_copy_of", "row_reasons", "claim_language",
 ]
 
 
@@ -23,6 +23,7 @@ def _claim_json(claim) -> dict:
     return {
         "claim_id": claim.id,
         "text": claim.text,
+        "language": getattr(claim, "language", "") or "",
         "speaker": claim.speaker,
         "channel": claim.channel,
         "is_quote": claim.is_quote,
@@ -93,6 +94,7 @@ def comparison_rows_for_export(comparison: EventComparison) -> list[dict]:
                     "char_end": claim.char_end,
                     "syndicated_copy_of": article.syndicated_copy_of_id or "",
                     "row_reasons": reasons,
+                    "claim_language": getattr(claim, "language", "") or "",
                 })
     return records
 
@@ -133,6 +135,7 @@ def comparison_json(comparison: EventComparison) -> dict:
                 "name": column.outlet.name,
                 "slug": column.outlet.slug,
                 "country": column.outlet.country,
+                "language": column.outlet.language,
                 "is_sample": column.outlet.is_sample,
                 "first_report_at": column.first_report_at.isoformat() if column.first_report_at else None,
                 "is_first_reporter": column.is_first_reporter,

@@ -14,6 +14,9 @@ from django.db.models import Q
 from pgvector.django import HnswIndex, VectorField
 
 EMBEDDING_DIM = 384
+# The multilingual vectors (multilingual-e5-small, ``comparer.pipeline.multilingual``) that line up
+# claims and articles across languages; the English model's ``embedding`` stays for English quality.
+XEMBEDDING_DIM = 384
 
 
 class Outlet(models.Model):
@@ -43,6 +46,8 @@ class Event(models.Model):
     first_seen = models.DateTimeField(null=True, blank=True, db_index=True)
     last_seen = models.DateTimeField(null=True, blank=True)
     centroid = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True)
+    # The mean multilingual vector of its claims: how an article in another language finds it.
+    xcentroid = VectorField(dimensions=XEMBEDDING_DIM, null=True, blank=True)
     # Counters maintained by the pipeline so list pages need no aggregation.
     outlet_count = models.PositiveIntegerField(default=0)
     claim_count = models.PositiveIntegerField(default=0)
@@ -56,6 +61,8 @@ class Event(models.Model):
     class Meta:
         ordering = ["-contradict_count", "-first_seen", "-id"]
         indexes = [HnswIndex(name="event_centroid_hnsw", fields=["centroid"], m=16, ef_construction=64,
+                             opclasses=["vector_cosine_ops"]),
+                   HnswIndex(name="event_xcentroid_hnsw", fields=["xcentroid"], m=16, ef_construction=64,
                              opclasses=["vector_cosine_ops"])]
 
     def __str__(self) -> str:
@@ -135,6 +142,8 @@ class Claim(models.Model):
     char_end = models.PositiveIntegerField()
     text = models.TextField()
     text_hash = models.CharField(max_length=64, db_index=True)
+    language = models.CharField(max_length=20, blank=True, db_index=True,
+                                help_text="ISO 639-1 code of the sentence's language (its article's).")
     is_headline = models.BooleanField(default=False)
     is_checkworthy = models.BooleanField(default=True)
     speaker = models.CharField(max_length=300, blank=True)
@@ -146,6 +155,8 @@ class Claim(models.Model):
     dates = models.JSONField(default=list, blank=True)
     places = models.JSONField(default=list, blank=True)
     embedding = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True)
+    xvector = VectorField(dimensions=XEMBEDDING_DIM, null=True, blank=True,
+                          help_text="Multilingual vector (multilingual-e5-small) for matching across languages.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -23,13 +23,14 @@ class ClaimFilters:
     outlet_id: int | None = None
     event_id: int | None = None
     country: str = ""
+    language: str = ""   # the claim's language code ("ru")
     date_from: datetime | None = None
     date_to: datetime | None = None
 
 
 # Result lists show the sentence, outlet and event; the vectors and full article texts stay in the database.
-RESULT_DEFERRED_FIELDS = ("embedding", "article__text", "article__metadata", "article__standfirst",
-                          "article__outlet__notes", "event__centroid", "event__summary")
+RESULT_DEFERRED_FIELDS = ("embedding", "xvector", "article__text", "article__metadata", "article__standfirst",
+                          "article__outlet__notes", "event__centroid", "event__xcentroid", "event__summary")
 
 
 def _results() -> QuerySet[Claim]:
@@ -46,6 +47,8 @@ def _filtered(filters: ClaimFilters | None) -> QuerySet[Claim]:
         claims = claims.filter(event_id=filters.event_id)
     if filters.country:
         claims = claims.filter(article__outlet__country__iexact=filters.country)
+    if filters.language:
+        claims = claims.filter(language__iexact=filters.language)
     if filters.date_from:
         claims = claims.filter(article__published_at__gte=filters.date_from)
     if filters.date_to:
@@ -84,6 +87,9 @@ def nearest_claims(vector, filters: ClaimFilters | None = None, limit: int = 50)
         if filters.country:  # as the ORM's country__iexact
             where.append("UPPER(o.country::text) = UPPER(%s)")
             params.append(filters.country)
+        if filters.language:  # as the ORM's language__iexact
+            where.append("UPPER(c.language::text) = UPPER(%s)")
+            params.append(filters.language)
         if filters.date_from:
             where.append("a.published_at >= %s")
             params.append(filters.date_from)
@@ -110,7 +116,8 @@ def similar_claims(claim: Claim, limit: int = 10, other_events_only: bool = Fals
 # QuerySet.only(). Outlet and event instances are shared between results of one call.
 RESULT_FIELDS = {
     Claim: ("id", "article_id", "event_id", "cluster_id", "position", "char_start", "char_end", "text",
-            "is_headline", "is_checkworthy", "speaker", "channel", "is_quote", "numbers", "dates", "places"),
+            "is_headline", "is_checkworthy", "speaker", "channel", "is_quote", "numbers", "dates", "places",
+            "language"),
     Article: ("id", "outlet_id", "published_at", "syndicated_copy_of_id"),
     Outlet: ("id", "name", "slug", "country"),
     Event: ("id", "title"),

@@ -28,7 +28,7 @@ EVENT_ORDERS = ("contested", "newest")
 
 # Columns of a claim row (and its article) that pages never display; loading them for thousands
 # of claims would cost more than the rest of the page.
-CLAIM_HEAVY_FIELDS = ("embedding", "article__text", "article__standfirst", "article__metadata",
+CLAIM_HEAVY_FIELDS = ("embedding", "xvector", "article__text", "article__standfirst", "article__metadata",
                       "article__outlet__notes")
 
 
@@ -117,6 +117,7 @@ class ComparisonClaim:
     is_headline: bool
     is_checkworthy: bool
     is_quote: bool
+    language: str = ""
     article: Article | None = None
 
 
@@ -202,7 +203,8 @@ def _mismatch_figures(relation) -> tuple[str | None, str | None]:
 # What a comparison shows of a claim; the rest (vectors, parsed figures, hashes) stays in the database
 # until a caller asks for it.
 CLAIM_DISPLAY_FIELDS = ("id", "article_id", "event_id", "cluster_id", "cluster_locked", "position", "char_start",
-                        "char_end", "text", "is_headline", "is_checkworthy", "speaker", "channel", "is_quote")
+                        "char_end", "text", "is_headline", "is_checkworthy", "speaker", "channel", "is_quote",
+                        "language")
 ARTICLE_COLUMNS = ("id", "outlet_id", "title", "url", "published_at", "syndicated_copy_of_id", "event_id",
                    "outlet__id", "outlet__name", "outlet__slug", "outlet__country", "outlet__domain",
                    "outlet__language", "outlet__is_sample")
@@ -229,7 +231,7 @@ SELECT 1, r.claim_a_id, r.claim_b_id, r.id, NULL, r.label, r.score
 # the page's relations by id (the layout already knows which they are).
 _PAGE_CLAIMS_SQL = f"""
 SELECT c.id, c.article_id, c.cluster_id, c.position, c.char_start, c.char_end, c.text, c.speaker, c.channel,
-       c.is_headline, c.is_checkworthy, c.is_quote
+       c.is_headline, c.is_checkworthy, c.is_quote, c.language
   FROM {_CLAIM} c
  WHERE c.event_id = %(event)s AND {_SHOWN} AND (c.cluster_id = ANY(%(clusters)s) OR c.id = ANY(%(singles)s))
 """
@@ -237,6 +239,14 @@ _PAGE_RELATIONS_SQL = f"""
 SELECT r.id, r.claim_a_id, r.claim_b_id, r.label, r.score, r.reason, r.details, r.set_by
   FROM {_RELATION} r
  WHERE r.id = ANY(%(relations)s::bigint[])
+"""
+# Agreements across languages (the same figure in one quantity frame), which the page shows even
+# when it loads only contradictions: without them a Russian cell could only say "not judged".
+_PAGE_CROSS_LANGUAGE_SQL = f"""
+SELECT r.id, r.claim_a_id, r.claim_b_id, r.label, r.score, r.reason, r.details, r.set_by
+  FROM {_RELATION} r
+ WHERE r.event_id = %(event)s AND r.label = 'agree' AND r.details ? 'cross_language'
+   AND r.claim_a_id = ANY(%(claims)s::bigint[]) AND r.claim_b_id = ANY(%(claims)s::bigint[])
 """
 _REASON_LABELS = dict(ClaimRelation.Reason.choices)
 
@@ -264,7 +274,7 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
     """
     if column_order not in COLUMN_ORDERS:
         raise ValueError(f"unknown column order {column_order!r}; use one of {', '.join(COLUMN_ORDERS)}")
-    event = get_object_or_404(Event.objects.defer("centroid"), id=event_id)
+    event = get_object_or_404(Event.objects.defer("centroid", "xcentroid"), id=event_id)
     far = datetime.max.replace(tzinfo=dt_timezone.utc)
     full_load = row_limit is None
     if full_load:  # every row wanted: load each claim and relation once and derive the layout from them
@@ -426,6 +436,10 @@ def event_comparison(*, event_id: int, only_disagreements: bool = False, checkwo
         # Both filters only matter when a write lands between these queries (each sees the latest commit).
         relations = [relation for relation in map(ComparisonRelation.from_row, _fetch_sql(_PAGE_RELATIONS_SQL, params))
                      if relation.claim_a_id in claim_by_id and relation.claim_b_id in claim_by_id]
+        if contradictions_only and len({claim.language for claim in claim_by_id.values()}) > 1:
+            claim_ids = "{" + ",".join(map(str, claim_by_id)) + "}"
+            relations += list(map(ComparisonRelation.from_row,
+                                  _fetch_sql(_PAGE_CROSS_LANGUAGE_SQL, {"event": event_id, "claims": claim_ids})))
         relations.sort(key=lambda r: (-r.score, r.id))
         for root in page_roots:
             layout[root]["claims"] = [cid for cid in layout[root]["claims"] if cid in claim_by_id]
@@ -530,18 +544,20 @@ class CoverageSlice:
 
 
 def event_list(*, outlet_id: int | None = None, has_contradictions: bool = False, country: str = "",
-               date_from: date | None = None, date_to: date | None = None, order: str = "contested"
-               ) -> QuerySet[Event]:
+               date_from: date | None = None, date_to: date | None = None, order: str = "contested",
+               language: str = "") -> QuerySet[Event]:
     """Events for the list page and the API. ``order``: ``contested`` (most contradictions, then
     newest) or ``newest`` (latest report first, then most contradictions). Dates filter on overlap:
     an event reported from 6 to 9 June is in the range 8-10 June."""
     if order not in EVENT_ORDERS:
         raise ValueError(f"unknown event order {order!r}; use one of {', '.join(EVENT_ORDERS)}")
-    events = Event.objects.defer("centroid")
+    events = Event.objects.defer("centroid", "xcentroid")
     if outlet_id:
         events = events.filter(id__in=Article.objects.filter(outlet_id=outlet_id).values("event_id"))
     if country:
         events = events.filter(id__in=Article.objects.filter(outlet__country__iexact=country).values("event_id"))
+    if language:  # events with an article in this language
+        events = events.filter(id__in=Article.objects.filter(language__iexact=language).values("event_id"))
     if has_contradictions:
         events = events.filter(contradict_count__gt=0)
     if date_from:
@@ -573,6 +589,11 @@ def outlet_choices() -> list[Outlet]:
     return list(Outlet.objects.only("id", "name", "slug", "country").order_by("name"))
 
 
+def language_choices() -> list[str]:
+    """The language codes of stored articles, for the language filters."""
+    return list(Article.objects.exclude(language="").order_by("language").values_list("language", flat=True).distinct())
+
+
 def country_choices() -> list[str]:
     return list(Outlet.objects.exclude(country="").order_by("country").values_list("country", flat=True).distinct())
 
@@ -582,7 +603,7 @@ def country_choices() -> list[str]:
 def claim_relations(*, claim_id: int) -> QuerySet[ClaimRelation]:
     return (ClaimRelation.objects.filter(Q(claim_a_id=claim_id) | Q(claim_b_id=claim_id))
             .select_related("claim_a__article__outlet", "claim_b__article__outlet")
-            .defer("claim_a__embedding", "claim_b__embedding", "claim_a__article__text", "claim_b__article__text",
+            .defer("claim_a__embedding", "claim_b__embedding", "claim_a__xvector", "claim_b__xvector", "claim_a__article__text", "claim_b__article__text",
                    "claim_a__article__metadata", "claim_b__article__metadata"))
 
 
@@ -622,7 +643,7 @@ def claim_detail(*, claim_id: int, similar_limit: int = 8) -> ClaimDetail:
     from comparer.search import similar_claims
 
     claim = get_object_or_404(Claim.objects.select_related("article", "article__outlet", "event", "cluster")
-                              .defer("article__metadata", "event__centroid", "cluster__centroid"), id=claim_id)
+                              .defer("article__metadata", "event__centroid", "event__xcentroid", "cluster__centroid"), id=claim_id)
     article = claim.article
     if claim.is_headline:
         before, after = "", ""
@@ -663,8 +684,8 @@ def article_detail(*, article_id: int) -> ArticleDetail:
     """The article text cut into plain and claim segments, so the page can highlight and link
     each claim while escaping every character of the (untrusted) text."""
     article = get_object_or_404(Article.objects.select_related("outlet", "event", "syndicated_copy_of__outlet")
-                                .defer("event__centroid", "syndicated_copy_of__text"), id=article_id)
-    claims = list(Claim.objects.filter(article_id=article.id).defer("embedding").order_by("position"))
+                                .defer("event__centroid", "event__xcentroid", "syndicated_copy_of__text"), id=article_id)
+    claims = list(Claim.objects.filter(article_id=article.id).defer("embedding", "xvector").order_by("position"))
     contradictions = dict(
         Claim.objects.filter(article_id=article.id)
         .annotate(n=Count("relations_as_a", filter=Q(relations_as_a__label="contradict"), distinct=True)
@@ -745,7 +766,7 @@ def outlet_detail(*, slug: str, recent_limit: int = 30) -> OutletDetail:
     totals = Article.objects.filter(outlet=outlet).aggregate(articles=Count("id", distinct=True),
                                                              claims=Count("claims"))
     events = list(Event.objects.filter(id__in=Article.objects.filter(outlet=outlet).values("event_id"))
-                  .defer("centroid").order_by(F("last_seen").desc(nulls_last=True), "-id")[:50])
+                  .defer("centroid", "xcentroid").order_by(F("last_seen").desc(nulls_last=True), "-id")[:50])
     recent = list(Article.objects.filter(outlet=outlet).select_related("event")
                   .only("id", "title", "url", "published_at", "event_id", "event__title", "syndicated_copy_of_id")
                   .annotate(n_claims=Count("claims")).order_by(F("published_at").desc(nulls_last=True), "-id")
@@ -794,7 +815,7 @@ def outlet_pair_comparison(*, outlet_a_id: int, outlet_b_id: int, event_id: int 
     outlets = Outlet.objects.in_bulk([outlet_a_id, outlet_b_id])
     if len(outlets) != 2:
         raise Http404("no such outlet")
-    event = get_object_or_404(Event.objects.defer("centroid"), id=event_id) if event_id else None
+    event = get_object_or_404(Event.objects.defer("centroid", "xcentroid"), id=event_id) if event_id else None
     pair = (Q(claim_a__article__outlet_id=outlet_a_id, claim_b__article__outlet_id=outlet_b_id)
             | Q(claim_a__article__outlet_id=outlet_b_id, claim_b__article__outlet_id=outlet_a_id))
     relations = ClaimRelation.objects.filter(pair).exclude(label=ClaimRelation.Label.UNRELATED)
@@ -803,9 +824,9 @@ def outlet_pair_comparison(*, outlet_a_id: int, outlet_b_id: int, event_id: int 
     counts = {"agree": 0, "contradict": 0, "discusses": 0}
     counts.update(dict(relations.values_list("label").annotate(n=Count("id")).order_by()))
     listed = list(relations.select_related("claim_a__article", "claim_b__article", "event")
-                  .defer("claim_a__embedding", "claim_b__embedding", "claim_a__article__text",
+                  .defer("claim_a__embedding", "claim_b__embedding", "claim_a__xvector", "claim_b__xvector", "claim_a__article__text",
                          "claim_b__article__text", "claim_a__article__metadata", "claim_b__article__metadata",
-                         "event__centroid")
+                         "event__centroid", "event__xcentroid")
                   .order_by(F("label").asc(), "-score", "id")[:limit + 1])
     # "agree" < "contradict" < "discusses" alphabetically; contradictions are what a researcher wants first.
     listed.sort(key=lambda r: (r.label != ClaimRelation.Label.CONTRADICT, r.label != ClaimRelation.Label.AGREE,

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from comparer.models import Article, Claim, ClaimRelation, Event, Outlet
 
-_CLAIM_UNUSED = ("embedding", "article__text", "article__metadata", "article__standfirst")
+_CLAIM_UNUSED = ("embedding", "xvector", "article__text", "article__metadata", "article__standfirst")
 
 
 def outlet_list() -> QuerySet[Outlet]:
@@ -30,7 +30,7 @@ def article_detail_queryset() -> QuerySet[Article]:
 
 
 def event_list() -> QuerySet[Event]:
-    return (Event.objects.defer("centroid")
+    return (Event.objects.defer("centroid", "xcentroid")
             .annotate(first_seen_sort=Coalesce("first_seen", "created_at"),
                       last_seen_sort=Coalesce("last_seen", "created_at")))
 

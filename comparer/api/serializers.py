@@ -117,9 +117,9 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = ["id", "text", "article", "outlet", "published_at", "event", "cluster", "position", "char_start",
-                  "char_end", "is_headline", "is_checkworthy", "speaker", "channel", "is_quote", "numbers", "dates",
-                  "places"]
+        fields = ["id", "text", "language", "article", "outlet", "published_at", "event", "cluster", "position",
+                  "char_start", "char_end", "is_headline", "is_checkworthy", "speaker", "channel", "is_quote", "numbers",
+                  "dates", "places"]
 
 
 class ClaimBriefSerializer(serializers.ModelSerializer):
@@ -128,7 +128,7 @@ class ClaimBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = ["id", "text", "article", "outlet", "speaker"]
+        fields = ["id", "text", "language", "article", "outlet", "speaker"]
 
 
 class RelationSerializer(serializers.ModelSerializer):
@@ -192,6 +192,7 @@ class ComparisonOutletSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
     country = serializers.CharField(allow_blank=True)
+    language = serializers.CharField(allow_blank=True, help_text="The outlet's declared language code.")
     is_sample = serializers.BooleanField()
     first_report_at = serializers.DateTimeField(allow_null=True)
     is_first_reporter = serializers.BooleanField()
@@ -201,6 +202,7 @@ class ComparisonOutletSerializer(serializers.Serializer):
 class ComparisonClaimSerializer(serializers.Serializer):
     claim_id = serializers.IntegerField()
     text = serializers.CharField()
+    language = serializers.CharField(allow_blank=True, help_text="Language code of the original text, e.g. `ru`.")
     speaker = serializers.CharField(allow_blank=True)
     channel = serializers.CharField(allow_blank=True)
     is_quote = serializers.BooleanField()

@@ -25,7 +25,10 @@ _SENTENCE_STARTERS = {"The", "It", "He", "She", "They", "We", "I", "But", "A", "
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _CHECKWORTHY_HINT = re.compile(
     r"\d|\b(said|says|told|stated|announced|claimed|denied|reported|according|killed|destroyed|seized|"
-    r"captured|attack|strike|exchange|advance|agreed|refused|failed|postponed|confirmed|accused)\b",
+    r"captured|attack|strike|exchange|advance|agreed|refused|failed|postponed|confirmed|accused)\b"
+    # Russian and Ukrainian reporting and war verbs, by stem.
+    r"|(?<!\w)(заяв|сообщ|повідом|сказал|сказав|отметил|зазначи|подтверд|підтверд|опроверг|спростув|заперечи|"
+    r"убит|погиб|загин|уничтож|знищ|захват|захоп|удар|обмен|обмін|перенес|согласова|погодж|обвини|звинуват)",
     re.IGNORECASE,
 )
 
@@ -87,15 +90,40 @@ def dateline(paragraph: str) -> str:
     return match.group("dateline") if len(place) >= 3 and place.upper() == place else ""
 
 
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _is_cyrillic(paragraph: str) -> bool:
+    """Mostly Cyrillic letters: Russian, Ukrainian, Belarusian... (a Latin name or two does not count)."""
+    cyrillic = len(_CYRILLIC_LETTER.findall(paragraph))
+    return cyrillic > 0 and cyrillic >= len(_LATIN_LETTER.findall(paragraph))
+
+
+def _cyrillic_spans(chunk: str) -> list[tuple[int, int]]:
+    """Sentences of a Russian or Ukrainian paragraph, by ``razdel`` (Natasha's rule-based splitter).
+
+    The English rules below only end a sentence before a Latin capital, and their abbreviations
+    are English; razdel knows "г.", "т. е.", initials ("А. Зорин") and «guillemet» quotations.
+    """
+    import razdel
+
+    return [(piece.start, piece.stop) for piece in razdel.sentenize(chunk)]
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return (start, end) spans of sentences in ``text``; paragraphs always end a sentence.
 
     A period after an abbreviation ("Gen.", "U.S.", "Jan.") or an initial does not end a
-    sentence; a leading wire dateline is left out of the first sentence's span.
+    sentence; a leading wire dateline is left out of the first sentence's span. Paragraphs in
+    Cyrillic script (Russian, Ukrainian) are split by ``razdel``.
     """
     spans: list[tuple[int, int]] = []
     for paragraph in re.finditer(r"[^\n]+", text):
         p_start, chunk = paragraph.start(), paragraph.group(0)
+        if _is_cyrillic(chunk):
+            spans.extend((p_start + start, p_start + end) for start, end in _cyrillic_spans(chunk))
+            continue
         cursor = len(dateline(chunk))
         for match in _BOUNDARY.finditer(chunk):
             end = match.end()

@@ -191,7 +191,9 @@ def with_vectors(queryset) -> list:
     then big-endian float32s), about ten times faster than parsing their text."""
     from django.db.models import BinaryField, F, Func
 
-    rows = list(queryset.defer("embedding")
+    # A multilingual vector is read only where it is needed (``cluster.load_xvectors``).
+    multilingual = tuple(f.name for f in queryset.model._meta.concrete_fields if f.name == "xvector")
+    rows = list(queryset.defer("embedding", *multilingual)
                 .annotate(vector_bytes=Func(F("embedding"), function="vector_send", output_field=BinaryField())))
     for row in rows:
         row.embedding = (None if row.vector_bytes is None

@@ -531,6 +531,19 @@ def validate(item: ArticleInput) -> None:
             raise IngestError(source, f"{name} {str(value)[:80]!r} refused: {unsafe_url_reason(str(value))}", row)
 
 
+def article_language(title: str, text: str, *, declared: str = "") -> str:
+    """The language the article is written in, detected from its text (``multilingual.detect_language``).
+
+    Feeds and outlets declare a language that is often the outlet's usual one, not this article's
+    (an English-language outlet's Russian quote page), so the text decides; the declared language
+    is kept only when the text is too short to tell.
+    """
+    from comparer.pipeline import multilingual
+
+    declared = (declared or "").strip().lower()[:20]
+    return multilingual.detect_language(f"{title}\n{text}", default=declared) or declared
+
+
 @transaction.atomic
 def ingest_article(item: ArticleInput) -> tuple[Article, bool]:
     """Store one article (idempotent by url or content hash). Returns (article, created)."""
@@ -545,10 +558,12 @@ def ingest_article(item: ArticleInput) -> tuple[Article, bool]:
     if existing is not None:
         return existing, False
     outlet = resolve_outlet(item.outlet)
+    title = normalize_text(item.title)[:1000]
     article = Article.objects.create(
-        outlet=outlet, url=item.url, title=normalize_text(item.title)[:1000], standfirst=item.standfirst,
+        outlet=outlet, url=item.url, title=title, standfirst=item.standfirst,
         published_at=item.published_at, byline=item.byline[:500], text=text, content_hash=digest,
-        language=item.language or outlet.language, source_format=item.source_format,
+        language=article_language(title, text, declared=item.language or outlet.language),
+        source_format=item.source_format,
         source_name=item.source_name[:1000], page_url=item.page_url or "", page_position=item.page_position,
         metadata=item.metadata,
     )

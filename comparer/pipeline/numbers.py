@@ -100,6 +100,8 @@ def _is_date_number(text: str, start: int, end: int) -> bool:
 
 
 def extract_quantities(text: str) -> list[dict]:
+    if has_cyrillic(text):
+        return extract_quantities_cyrillic(text)
     found = []
     for match in _QUANTITY.finditer(text):
         raw_number = match.group("number")
@@ -274,3 +276,153 @@ def extract_places(text: str) -> list[str]:
         if place not in places:
             places.append(place)
     return places
+
+
+# --- Russian and Ukrainian figures ------------------------------------------------------------------
+# The same figure dicts as ``extract_quantities`` (``kind``, ``what`` in the English vocabulary of
+# ``KINDS`` / ``WHAT_CLASS``), so quantity frames compare a Russian or Ukrainian figure with an English
+# one. Words are matched by stem, since both languages inflect the counted noun after a number
+# ("1212 тел", "39 танков", "407 дронів"); the tables list stems, one row per kind or fate.
+_CYRILLIC = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
+_CYR_WORD = r"[А-Яа-яЁёІіЇїЄєҐґ'’ʼ-]+"
+_CYR_KINDS = {
+    "soldiers": ("военнослужащ", "военн", "солдат", "боец", "бойц", "боевик", "військовослужбов", "військов",
+                 "бійц", "бойовик", "вояк", "морпех", "десантник"),
+    "people": ("человек", "людей", "люди", "мирн", "жител", "ребён", "детей", "дітей", "діт", "осіб", "особ",
+               "цивільн", "мешканц", "жертв", "пострадавш", "постраждал"),
+    "armored vehicles": ("танк", "бронемашин", "бронетехник", "бронетехнік", "бтр", "бмп", "бронированн",
+                         "броньован"),
+    "vehicles": ("автомобил", "автомобіл", "машин", "грузовик", "вантажівк", "транспортн"),
+    "artillery": ("артиллерийск", "артилерійськ", "орудий", "орудия", "гармат", "гаубиц", "гаубиц", "миномёт",
+                  "миномет", "міномет"),
+    "drones": ("беспилотник", "беспилотн", "безпілотник", "безпілотн", "дрон", "бпла", "бпла", "шахед"),
+    "missiles": ("ракет",),
+    "aircraft": ("самолёт", "самолет", "літак", "вертолёт", "вертолет", "гелікоптер"),
+    "prisoners": ("военнопленн", "пленн", "полонен", "військовополонен", "заложник", "заручник"),
+    "bodies": ("тел", "тіл", "останк", "решт"),
+    "settlements": ("населённ", "населенн", "населен", "сёл", "сел", "деревн", "посёлк", "поселк", "міст",
+                    "городов"),
+    "distance": ("километр", "кілометр", "км"),
+    "percent": ("процент", "відсот"),
+    "money": ("доллар", "долар", "евро", "євро", "рубл", "гривен", "гривн", "гривень"),
+}
+# Longest stem first, so "военнопленн" wins over "пленн" and "бронетехник" over "тех".
+_CYR_STEMS = sorted(((stem, kind) for kind, stems in _CYR_KINDS.items() for stem in stems),
+                    key=lambda pair: len(pair[0]), reverse=True)
+_CYR_FATES = (   # stem → the English word ``WHAT_CLASS`` reads
+    ("уничтож", "destroyed"), ("знищ", "destroyed"), ("ликвидир", "eliminated"), ("ліквідов", "eliminated"),
+    ("убит", "killed"), ("убил", "killed"), ("погиб", "killed"), ("погибш", "killed"), ("загинул", "killed"),
+    ("загинув", "killed"), ("загибл", "killed"), ("вбит", "killed"), ("вбил", "killed"), ("мёртв", "dead"),
+    ("раненых", "wounded"), ("ранен", "wounded"), ("поранен", "wounded"), ("пострадал", "injured"),
+    ("постраждал", "injured"), ("сбит", "shot down"), ("сбил", "shot down"), ("збит", "shot down"),
+    ("збил", "shot down"), ("перехвач", "intercepted"), ("перехоплен", "intercepted"), ("перехопил", "intercepted"),
+    ("запущ", "launched"), ("запустил", "launched"), ("выпущ", "launched"), ("выпустил", "launched"),
+    ("випущ", "launched"), ("випустил", "launched"), ("атакува", "launched"), ("захвач", "captured"),
+    ("захопл", "captured"), ("захопил", "captured"), ("взят", "captured"), ("задержа", "detained"),
+    ("затрима", "detained"), ("освобожд", "released"), ("освободил", "released"), ("звільн", "released"),
+    ("обменя", "exchanged"), ("обміня", "exchanged"), ("потерял", "lost"), ("втратил", "lost"),
+    ("потер", "lost"), ("втрат", "lost"),
+)
+_CYR_SIDES = (("украинск", "ukraine"), ("українськ", "ukraine"), ("всу", "ukraine"), ("зсу", "ukraine"),
+              ("российск", "russia"), ("російськ", "russia"), ("рф", "russia"), ("вражеск", ""), ("ворож", ""))
+_CYR_WORD_NUMBERS = {
+    "один": 1, "одна": 1, "одного": 1, "два": 2, "две": 2, "дві": 2, "двух": 2, "двох": 2, "три": 3, "трёх": 3,
+    "трьох": 3, "трое": 3, "троє": 3, "четыре": 4, "чотири": 4, "пять": 5, "пʼять": 5, "п'ять": 5, "шесть": 6,
+    "шість": 6, "семь": 7, "сім": 7, "восемь": 8, "вісім": 8, "девять": 9, "дев'ять": 9, "десять": 10,
+    "двенадцать": 12, "дванадцять": 12, "пятнадцать": 15, "двадцать": 20, "двадцять": 20, "тридцать": 30,
+    "тридцять": 30, "сорок": 40, "пятьдесят": 50, "сто": 100, "сотни": 100, "сотні": 100, "десятки": 24,
+    "тысячи": 1000, "тисячі": 1000, "тысяча": 1000, "тисяча": 1000,
+}
+_CYR_QUALIFIERS = {   # → the English qualifier ``value_range`` reads
+    "более чем": "more than", "более": "more than", "больше": "more than", "свыше": "more than",
+    "понад": "more than", "більше": "more than", "більш ніж": "more than", "не менее": "at least",
+    "не менше": "at least", "щонайменше": "at least", "как минимум": "at least", "по меньшей мере": "at least",
+    "около": "about", "порядка": "about", "примерно": "about", "приблизно": "about", "близько": "about",
+    "почти": "nearly", "майже": "nearly", "менее": "fewer than", "меньше": "fewer than", "менше": "fewer than",
+    "менш ніж": "fewer than", "до": "up to",
+}
+_CYR_NUMBER = (r"(?P<number>\d{1,3}(?:[  \u202f]\d{3})+|\d+(?:[.,]\d+)?|"
+               + "|".join(sorted((re.escape(w) for w in _CYR_WORD_NUMBERS), key=len, reverse=True)) + ")")
+_CYR_QUANTITY = re.compile(
+    r"(?<![\w])(?:(?P<qualifier>" + "|".join(sorted((q.replace(" ", r"\s+") for q in _CYR_QUALIFIERS),
+                                                    key=len, reverse=True)) + r")\s+)?"
+    + _CYR_NUMBER + r"(?:\s*(?P<scale>тыс\.?|тысяч\w*|тисяч\w*|млн\.?|миллион\w*|мільйон\w*|млрд\.?)(?![\w]))?"
+    + r"(?P<percent>\s*%)?(?![\w])", re.IGNORECASE)
+_CYR_MONTHS = ("январ", "феврал", "март", "апрел", "мая", "май", "июн", "июл", "август", "сентябр", "октябр",
+               "ноябр", "декабр", "січ", "лют", "берез", "квіт", "травн", "червн", "черв", "лип", "серп", "верес",
+               "жовт", "листопад", "груд", "год", "рок", "рік", "числ")
+
+
+def _cyr_value(raw: str) -> float:
+    lower = raw.lower()
+    if lower in _CYR_WORD_NUMBERS:
+        return float(_CYR_WORD_NUMBERS[lower])
+    return float(re.sub(r"[  \u202f]", "", lower).replace(",", "."))
+
+
+def _cyr_fate(word: str) -> str:
+    lower = word.lower()
+    return next((what for stem, what in _CYR_FATES if lower.startswith(stem)), "")
+
+
+def _cyr_side(word: str) -> str | None:
+    lower = word.lower()
+    return next((side for stem, side in _CYR_SIDES if lower.startswith(stem) or lower == stem), None)
+
+
+def extract_quantities_cyrillic(text: str) -> list[dict]:
+    """Figures in Russian or Ukrainian text: a number, then within three words the counted noun
+    (by stem); what happened to it from a word between them ("1212 погибших военнослужащих"), just
+    after ("были уничтожены") or just before ("уничтожено 39 танков"); whose ("украинских") kept as
+    ``side``."""
+    found = []
+    for match in _CYR_QUANTITY.finditer(text):
+        raw = match.group("number")
+        after = text[match.end():match.end() + 60]
+        if re.match(r"\s*(?:" + "|".join(_CYR_MONTHS) + ")", after.lower()):
+            continue   # "7 июня", "2025 года"
+        if raw.isdigit() and _YEAR_LIKE.match(raw) and not match.group("qualifier"):
+            continue
+        value = _cyr_value(raw)
+        scale = (match.group("scale") or "").lower()
+        if scale:
+            value *= 1e3 if scale.startswith(("тыс", "тис")) else 1e9 if scale.startswith("млрд") else 1e6
+        words = list(re.finditer(_CYR_WORD, after))[:4]
+        kind = unit = ""
+        fate, side, unit_end = "", "", match.end()
+        if match.group("percent"):
+            kind, unit = "percent", "%"
+        for word in words:
+            lower = word.group(0).lower()
+            if kind:
+                break
+            hit = next((k for stem, k in _CYR_STEMS if lower.startswith(stem)), None)
+            if hit is not None and not (len(lower) <= 3 and lower not in ("тел", "тіл", "км", "бтр", "бмп", "бпла")):
+                kind, unit, unit_end = hit, lower, match.end() + word.end()
+                continue
+            fate = fate or _cyr_fate(lower)
+            side = side if side else (_cyr_side(lower) or "")
+        if not kind:
+            continue
+        tail = text[unit_end:unit_end + 40]
+        following = next((f for w in re.findall(_CYR_WORD, tail)[:3] if (f := _cyr_fate(w))), "")
+        before = re.findall(_CYR_WORD, text[max(0, match.start() - 30):match.start()])[-2:]
+        adjacent = _cyr_fate(before[-1]) if before and re.fullmatch(
+            rf"[\s\S]*{re.escape(before[-1])}\s*", text[max(0, match.start() - 30):match.start()]) else ""
+        preceding = next((f for w in reversed(before) if (f := _cyr_fate(w))), "")
+        # "сбито 45 беспилотников" (the fate right before), else "были уничтожены" after, else nearby before.
+        what = fate or adjacent or following or preceding
+        qualifier = _CYR_QUALIFIERS.get(" ".join((match.group("qualifier") or "").lower().split()), "")
+        low, high = value_range(value, qualifier)
+        found.append({
+            "value": int(value) if value == int(value) else value,
+            "text": text[match.start():unit_end].strip(),
+            "unit": unit, "kind": kind, "qualifier": qualifier, "what": what, "side": side,
+            "range": [low, None if high == float("inf") else high],
+            "start": match.start("number"), "end": unit_end,
+        })
+    return found
+
+
+def has_cyrillic(text: str) -> bool:
+    return bool(_CYRILLIC.search(text or ""))

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from comparer.models import Article, Claim, ClaimCluster, ClaimRelation, Event
 from comparer.pipeline import claims as claims_stage
-from comparer.pipeline import cluster, embed, relate
+from comparer.pipeline import cluster, embed, multilingual, relate
 
 logger = logging.getLogger("comparer.pipeline")
 
@@ -66,7 +66,7 @@ def claims_from_text(article: Article) -> list[Claim]:
                   text=d.text, text_hash=d.text_hash, is_headline=d.is_headline, is_checkworthy=d.is_checkworthy,
                   speaker=d.speaker[:300], speaker_normalized=d.speaker_normalized[:300], channel=d.channel[:300],
                   channel_normalized=d.channel_normalized[:300], is_quote=d.is_quote, numbers=d.numbers,
-                  dates=d.dates, places=d.places) for d in drafts]
+                  dates=d.dates, places=d.places, language=article.language or "") for d in drafts]
 
 
 def prepare_claims(articles: list[Article], report: AnalysisReport | None = None, *, progress: bool = False,
@@ -96,10 +96,14 @@ def prepare_claims(articles: list[Article], report: AnalysisReport | None = None
             getattr(article, "_prefetched_objects_cache", {}).pop("claims", None)
     claims = [claim for article_claims in prepared.values() for claim in article_claims]
     stored_without_vector = [claim for claim in claims if claim.pk is not None and claim.embedding is None]
+    stored_without_xvector = [claim for claim in claims if claim.pk is not None and claim.xvector is None]
     with transaction.atomic():
         report.encoded += embed.fill_embeddings(claims, progress=progress)
+        multilingual.fill_xvectors(claims)
         if stored_without_vector:
             Claim.objects.bulk_update(stored_without_vector, ["embedding"], batch_size=500)
+        if stored_without_xvector:
+            Claim.objects.bulk_update(stored_without_xvector, ["xvector"], batch_size=500)
     return prepared
 
 
@@ -137,7 +141,7 @@ def store_claims(article: Article, claims: list[Claim], event: Event, report: An
 
 # What extraction derives from a sentence, besides its text: a full run refreshes these in place.
 EXTRACTED_FIELDS = ["char_start", "char_end", "is_headline", "is_checkworthy", "speaker", "speaker_normalized",
-                    "channel", "channel_normalized", "is_quote", "numbers", "dates", "places"]
+                    "channel", "channel_normalized", "is_quote", "numbers", "dates", "places", "language"]
 
 
 def reextract_claims(report: AnalysisReport, *, progress: bool = False, chunk: int = 500) -> None:

@@ -14,7 +14,7 @@ def _outlet(required: bool = False) -> forms.ModelChoiceField:
 
 
 def _event() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(queryset=Event.objects.defer("centroid"), required=False,
+    return forms.ModelChoiceField(queryset=Event.objects.defer("centroid", "xcentroid"), required=False,
                                   error_messages={"invalid_choice": "That event no longer exists."})
 
 

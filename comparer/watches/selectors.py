@@ -17,7 +17,7 @@ SEMANTIC_WATCH_LIMIT = 50
 def watch_list(*, user) -> QuerySet[Watch]:
     return (Watch.objects.filter(user=user)
             .select_related("event", "outlet_a", "outlet_b", "filter_outlet", "filter_event")
-            .defer("query_embedding", "event__centroid", "filter_event__centroid"))
+            .defer("query_embedding", "event__centroid", "event__xcentroid", "filter_event__centroid", "filter_event__xcentroid"))
 
 
 def watch_of_user(*, user, watch_id: int) -> Watch | None:

@@ -8,13 +8,19 @@ from django.utils import timezone
 
 from comparer.models import Event, Outlet
 from comparer.search import MODES, ClaimFilters
-from comparer.selectors import country_choices
+from comparer.selectors import country_choices, language_choices
 
 
 def _outlet_field(label: str = "Outlet", required: bool = False) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(queryset=Outlet.objects.only("id", "name", "slug").order_by("name"),
                                   to_field_name="slug", required=required, label=label,
                                   empty_label="Choose an outlet" if required else "Any outlet")
+
+
+def _language_options() -> list[tuple[str, str]]:
+    from comparer.web.templatetags.comparer_web import language_name
+
+    return [("", "Any language")] + [(code, f"{language_name(code)} ({code})") for code in language_choices()]
 
 
 class DateRangeMixin:
@@ -32,6 +38,7 @@ class EventFilterForm(DateRangeMixin, forms.Form):
     date_to = forms.DateField(required=False, label="to", widget=forms.DateInput(attrs={"type": "date"}))
     outlet = _outlet_field()
     country = forms.ChoiceField(required=False, label="Outlet country")
+    language = forms.ChoiceField(required=False, label="Reported in")
     has_contradictions = forms.BooleanField(required=False, label="Has contradictions")
     order = forms.ChoiceField(required=False, label="Order", initial="contested",
                               choices=[("contested", "Most contested first"), ("newest", "Newest first")])
@@ -39,11 +46,13 @@ class EventFilterForm(DateRangeMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "Any country")] + [(c, c) for c in country_choices()]
+        self.fields["language"].choices = _language_options()
 
     def selector_kwargs(self) -> dict:
         data = self.cleaned_data
         return {"outlet_id": data["outlet"].id if data.get("outlet") else None,
                 "country": data.get("country") or "", "has_contradictions": bool(data.get("has_contradictions")),
+                "language": data.get("language") or "",
                 "date_from": data.get("date_from"), "date_to": data.get("date_to"),
                 "order": data.get("order") or "contested"}
 
@@ -56,9 +65,10 @@ class SearchForm(DateRangeMixin, forms.Form):
                              widget=forms.RadioSelect)
     outlet = _outlet_field()
     country = forms.ChoiceField(required=False, label="Outlet country")
+    language = forms.ChoiceField(required=False, label="Claim language")
     # An id rather than a drop-down: the archive holds far more events than a menu can list; the
     # event page links here with it set.
-    event = forms.ModelChoiceField(queryset=Event.objects.defer("centroid"), required=False,
+    event = forms.ModelChoiceField(queryset=Event.objects.defer("centroid", "xcentroid"), required=False,
                                    widget=forms.HiddenInput, error_messages={"invalid_choice": "That event no longer exists."})
     date_from = forms.DateField(required=False, label="Published from",
                                 widget=forms.DateInput(attrs={"type": "date"}))
@@ -67,6 +77,7 @@ class SearchForm(DateRangeMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "Any country")] + [(c, c) for c in country_choices()]
+        self.fields["language"].choices = _language_options()
 
     def clean_mode(self) -> str:
         return self.cleaned_data.get("mode") or "keyword"
@@ -78,6 +89,7 @@ class SearchForm(DateRangeMixin, forms.Form):
             outlet_id=data["outlet"].id if data.get("outlet") else None,
             event_id=data["event"].id if data.get("event") else None,
             country=data.get("country") or "",
+            language=data.get("language") or "",
             date_from=datetime.combine(data["date_from"], time.min, zone) if data.get("date_from") else None,
             date_to=datetime.combine(data["date_to"], time.max, zone) if data.get("date_to") else None,
         )
@@ -86,7 +98,7 @@ class SearchForm(DateRangeMixin, forms.Form):
 class OutletPairForm(forms.Form):
     a = _outlet_field("First outlet", required=True)
     b = _outlet_field("Second outlet", required=True)
-    event = forms.ModelChoiceField(queryset=Event.objects.defer("centroid"), required=False,
+    event = forms.ModelChoiceField(queryset=Event.objects.defer("centroid", "xcentroid"), required=False,
                                    widget=forms.HiddenInput, error_messages={"invalid_choice": "That event no longer exists."})
 
     def clean(self):

@@ -65,7 +65,8 @@ def test_event_split_by_articles_locks_both_sides(demo_events, curator):
     assert not exchange.articles.filter(event_locked=False).exists()
     assert not ClaimRelation.objects.filter(event=exchange, claim_a__article=kyiv).exists()
     exchange.refresh_from_db()
-    assert exchange.locked and exchange.outlet_count == 4
+    # The seed, Sample Outlets B, C and E, and the Russian- and Ukrainian-language samples F and G.
+    assert exchange.locked and exchange.outlet_count == 6
 
 
 def test_event_split_by_cluster_takes_the_articles_behind_it(demo_events, curator):

@@ -10,7 +10,7 @@ NLI_BENCHMARKS = ("snli", "rte3", "sick")
 class Command(BaseCommand):
     help = ("Score the analysis on a public benchmark or a judged pair file: "
             "fnc1 --bodies B.csv --stances S.csv | emergent --csv E.csv | sick --file F.txt | "
-            "snli --file F.tsv | rte3 --file F.tsv | pairs --file F.tsv")
+            "snli --file F.tsv | rte3 --file F.tsv | pairs --file F.tsv | xnli --dir DIR --languages en,ru,...")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="benchmark", required=True)
@@ -33,7 +33,13 @@ class Command(BaseCommand):
         pairs.add_argument("--errors", type=Path, metavar="FILE", help="Write the wrongly labelled pairs to FILE.")
         for subparser in (sk, snli, rte, pairs):
             subparser.add_argument("--file", type=Path, required=True)
-        for subparser in (fnc, em, sk, snli, rte, pairs):
+        xn = sub.add_parser("xnli", help="cross-lingual retrieval@1 of the multilingual encoder on aligned "
+                                         "<split>-<lang>.tsv files (a 'premise' column, rows aligned)")
+        xn.add_argument("--dir", type=Path, required=True, help="Directory of <split>-<lang>.tsv files.")
+        xn.add_argument("--languages", required=True,
+                        help="Comma-separated language codes, en included (e.g. en,ru,de).")
+        xn.add_argument("--split", default="dev", help="File name prefix (default: dev).")
+        for subparser in (fnc, em, sk, snli, rte, pairs, xn):
             subparser.add_argument("--limit", type=int, help="Only the first N rows (a quick run).")
             subparser.add_argument("--no-progress", action="store_true")
 
@@ -42,6 +48,13 @@ class Command(BaseCommand):
         try:
             if benchmark in NLI_BENCHMARKS:
                 lines = self._nli(benchmark, options, progress)
+            elif benchmark == "xnli":
+                from comparer.evaluation import xnli
+
+                languages = [code.strip().lower() for code in options["languages"].split(",") if code.strip()]
+                if xnli.PIVOT not in languages:
+                    raise CommandError("--languages must include en: every language is matched against English")
+                lines = xnli.evaluate(options["dir"], languages, split=options["split"], limit=options.get("limit"))
             elif benchmark == "pairs":
                 from comparer.evaluation import judged_pairs
 

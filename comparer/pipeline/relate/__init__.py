@@ -19,9 +19,9 @@ import numpy as np
 
 from comparer.models import Claim, ClaimRelation, Event
 from comparer.pipeline.relate import align
-from comparer.pipeline.relate.decide import Judgement, judge
+from comparer.pipeline.relate.decide import NUMERIC_MISMATCH_SCORE, SAME_FIGURE_SCORE, Judgement, judge
 
-__all__ = ["Judgement", "judge", "judge_texts", "relate_event"]
+__all__ = ["Judgement", "judge", "judge_across_languages", "judge_texts", "relate_event"]
 
 
 def judge_texts(pairs: list[tuple[str, str]], progress: bool = False, **thresholds) -> list[Judgement | None]:
@@ -48,9 +48,15 @@ def _copies(claim_a: Claim, claim_b: Claim) -> bool:
 
 
 def aligned_pairs(claims: list[Claim], matrix: np.ndarray, only_claim_ids: set[int] | None,
-                  locked: set[tuple[int, int]], k: int = align.K_NEIGHBOURS) -> list[tuple[int, int, float]]:
-    """(i, j, cosine) for the pairs ``align`` keeps, new claims' pairs only when ``only_claim_ids`` is given."""
+                  locked: set[tuple[int, int]], k: int = align.K_NEIGHBOURS,
+                  english: np.ndarray | None = None) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) for the pairs ``align`` keeps, new claims' pairs only when ``only_claim_ids`` is given.
+
+    Only claims the English model reads (``english``; all of them when not given) are paired here;
+    ``cross_language_pairs`` pairs the others."""
     eligible = ~_repeated_from_original(claims)
+    if english is not None:
+        eligible &= english
     rows = [i for i, claim in enumerate(claims)
             if eligible[i] and (only_claim_ids is None or claim.id in only_claim_ids)]
     near = align.nearest_pairs(matrix, [c.article.outlet_id for c in claims], eligible, np.array(rows, dtype=int), k=k)
@@ -71,6 +77,57 @@ def aligned_pairs(claims: list[Claim], matrix: np.ndarray, only_claim_ids: set[i
     return pairs
 
 
+def cross_language_pairs(claims: list[Claim], english: np.ndarray, only_claim_ids: set[int] | None,
+                         locked: set[tuple[int, int]], k: int = align.K_NEIGHBOURS) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) for pairs with a claim the English model cannot read, aligned on the
+    multilingual vectors (``align.X_MIN_SIMILARITY``): each such claim with its ``k`` nearest claims
+    of other outlets, and each English claim with its ``k`` nearest such claims. Content words do not
+    carry across languages, so the vectors alone (and the bound k) decide."""
+    from comparer.pipeline.cluster import load_xvectors
+
+    load_xvectors(claims)
+    has_vector = np.array([c.xvector is not None for c in claims], dtype=bool)
+    if not has_vector.any():
+        return []
+    matrix = np.stack([np.asarray(c.xvector, dtype=np.float32) if c.xvector is not None
+                       else np.zeros(len(next(x.xvector for x in claims if x.xvector is not None)), dtype=np.float32)
+                       for c in claims])
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
+    eligible = ~_repeated_from_original(claims) & has_vector
+    outlets = [c.article.outlet_id for c in claims]
+    wanted = [i for i, claim in enumerate(claims) if only_claim_ids is None or claim.id in only_claim_ids]
+    foreign = np.array([i for i in wanted if not english[i] and eligible[i]], dtype=int)
+    native = np.array([i for i in wanted if english[i] and eligible[i]], dtype=int)
+    near = align.nearest_pairs(matrix, outlets, eligible, foreign, k=k, min_similarity=align.X_MIN_SIMILARITY)
+    near.update(align.nearest_pairs(matrix, outlets, eligible & ~english, native, k=k,
+                                    min_similarity=align.X_MIN_SIMILARITY))
+    pairs = []
+    for (i, j), similarity in sorted(near.items()):
+        a, b = claims[i], claims[j]
+        key = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+        if (english[i] and english[j]) or key in locked or _copies(a, b):
+            continue
+        pairs.append((i, j, similarity))
+    return pairs
+
+
+def judge_across_languages(first: Claim, second: Claim) -> Judgement | None:
+    """A pair the NLI model cannot read (it is English-only): only figures decide. Two figures in
+    one quantity frame that cannot both be true are a ``numeric_mismatch``; the same figure is a
+    ``same_figure`` agreement; anything else stays aligned but not judged (nothing is stored, and
+    the comparison page says so)."""
+    from comparer.pipeline.relate import frames
+
+    figures = frames.compare(first.text, second.text)
+    if figures is None:
+        return None
+    label, details = figures
+    details = details | {"languages": [first.language or "", second.language or ""], "cross_language": True}
+    if label == "contradict":
+        return Judgement("contradict", NUMERIC_MISMATCH_SCORE, ClaimRelation.Reason.NUMERIC_MISMATCH, details)
+    return Judgement("agree", SAME_FIGURE_SCORE, ClaimRelation.Reason.SAME_FIGURE, details)
+
+
 def relate_event(event: Event, only_claim_ids: set[int] | None = None, progress: bool = False) -> int:
     """Judge the event's aligned pairs that involve a new claim (all of them when ``None``). Returns rows written."""
     from comparer.pipeline import embed
@@ -78,7 +135,7 @@ def relate_event(event: Event, only_claim_ids: set[int] | None = None, progress:
 
     claims = embed.with_vectors(Claim.objects.filter(event=event, embedding__isnull=False, is_checkworthy=True)
                                 .select_related("article", "article__outlet")
-                                .defer("article__text", "article__standfirst", "article__metadata"))
+                                .defer("article__text", "article__standfirst", "article__metadata", "xvector"))
     if only_claim_ids is None:
         ClaimRelation.objects.filter(event=event, locked=False, set_by=ClaimRelation.SetBy.MODEL).delete()
     if len(claims) < 2:
@@ -86,15 +143,24 @@ def relate_event(event: Event, only_claim_ids: set[int] | None = None, progress:
     matrix = np.stack([np.asarray(c.embedding, dtype=np.float32) for c in claims])
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
     locked = set(ClaimRelation.objects.filter(locked=True, claim_a__in=claims).values_list("claim_a_id", "claim_b_id"))
-    pairs = aligned_pairs(claims, matrix, only_claim_ids, locked)
+    english = np.array([align.reads_english(c.language) for c in claims], dtype=bool)
+    pairs = aligned_pairs(claims, matrix, only_claim_ids, locked, english=english)
+    crossing = cross_language_pairs(claims, english, only_claim_ids, locked) if not english.all() else []
     ordered = [(claims[i], claims[j], similarity) if claims[i].id < claims[j].id else (claims[j], claims[i], similarity)
                for i, j, similarity in pairs]
     model = nli.load_nli()
     texts = [(first.text, second.text) for first, second, _ in ordered]
     readings = nli.pair_readings(texts, model=model, progress=progress) if model is not None else [None] * len(texts)
+    # Pairs the English NLI model cannot read are judged on their figures alone (``judge_across_languages``).
+    ordered += [(claims[i], claims[j], similarity) if claims[i].id < claims[j].id
+                else (claims[j], claims[i], similarity) for i, j, similarity in crossing]
+    readings += [None] * len(crossing)
     decided: list[ClaimRelation] = []
-    for (first, second, similarity), reading in zip(ordered, readings):
-        verdict = judge(first.text, second.text, reading)
+    for index, ((first, second, similarity), reading) in enumerate(zip(ordered, readings)):
+        if index < len(texts):
+            verdict = judge(first.text, second.text, reading)
+        else:
+            verdict = judge_across_languages(first, second)
         if verdict is None:
             continue
         if verdict.reason == ClaimRelation.Reason.NUMERIC_MISMATCH:

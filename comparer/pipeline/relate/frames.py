@@ -25,7 +25,8 @@ from comparer.pipeline.attribution import DEMONYMS
 
 _SIDES = {word: state for word, state in DEMONYMS.items()}
 _PERIODS = (
-    ("night", re.compile(r"\b(?:overnight|last night|during the night|tonight)\b", re.I)),
+    ("night", re.compile(r"\b(?:overnight|last night|during the night|tonight)\b|(?<!\w)(?:за ночь|ночью|минувшей ночью|"
+                         r"за ніч|вночі|минулої ночі)(?!\w)", re.I)),
     ("week", re.compile(r"\b(?:this|last|past|the previous|over the) week\b", re.I)),
     ("month", re.compile(r"\b(?:this|last|past|the previous|over the) month\b", re.I)),
     ("total", re.compile(r"\b(?:in total|since the (?:start|beginning)|so far this year|since February 2022|"
@@ -117,6 +118,7 @@ def figures(text: str) -> list[Figure]:
         kind = quantity.get("kind") or quantity.get("unit")
         fate = numbers.WHAT_CLASS.get(quantity.get("what", ""), quantity.get("what", ""))
         side, subkind = _modifiers(quantity["text"])
+        side = quantity.get("side") or side   # Russian / Ukrainian figures say whose in ``numbers``
         joined = previous is not None and re.fullmatch(r"\s*,?\s*(?:and|plus)\s+", text[previous_end:quantity["start"]])
         if joined:   # "launched 407 drones and 45 missiles": the fate reaches both counts
             fate = fate or previous.fate

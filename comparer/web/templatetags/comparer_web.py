@@ -64,6 +64,8 @@ def relation_reason(relation):
     """"numeric mismatch: <mark>3,435</mark> vs <mark>fewer than 600</mark>", "negation", ..."""
     details = relation.details or {}
     label = relation.get_reason_display()
+    if details.get("cross_language"):
+        label = f"{label}, different languages ({' / '.join(str(x) for x in details.get('languages') or [])})"
     a, b = details.get("a"), details.get("b")
     if isinstance(a, dict) and isinstance(b, dict):
         return format_html('{}: <mark class="figure">{}</mark> vs <mark class="figure">{}</mark>', label,
@@ -131,7 +133,26 @@ COPY_BADGE = '<span class="badge sample">syndicated copy, not independent</span>
 _escape = html.escape
 
 
-def _claim_cell_html(claim, figures, home: str, contradicts=()) -> str:
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "de": "German", "fr": "French",
+                  "es": "Spanish", "it": "Italian", "pl": "Polish", "tr": "Turkish", "ar": "Arabic", "zh": "Chinese",
+                  "pt": "Portuguese", "nl": "Dutch", "be": "Belarusian", "kk": "Kazakh", "ro": "Romanian"}
+
+
+@register.filter
+def language_name(code) -> str:
+    """"ru" → "Russian"; an unknown code as it is; "" → "language not known"."""
+    code = (code or "").strip()
+    return LANGUAGE_NAMES.get(code.lower(), code) if code else "language not known"
+
+
+def _language_tag(language: str) -> str:
+    if not language:
+        return ""
+    return (f'<span class="lang" title="{_escape(language_name(language))}">'
+            f'<span class="visually-hidden">in </span>{_escape(language.upper())}</span> · ')
+
+
+def _claim_cell_html(claim, figures, home: str, contradicts=(), agrees=(), not_judged: bool = False) -> str:
     """One claim of a comparison cell. Built in Python rather than a template loop because an
     event page can hold thousands of cells; every piece of article data goes through html.escape
     (quote=True, so it is safe inside attributes too)."""
@@ -155,12 +176,23 @@ def _claim_cell_html(claim, figures, home: str, contradicts=()) -> str:
         links = ", ".join(f'<a href="#claim-{other.id}">{_escape(other.article.outlet.name)}</a>'
                           for other in list({o.id: o for o in contradicts}.values())[:3])
         against = f'<div class="meta contradicts"><span class="badge contradict">contradicts</span> {links}</div>'
+    if agrees:
+        links = ", ".join(f'<a href="#claim-{other.id}">{_escape(other.article.outlet.name)}</a>'
+                          for other in list({o.id: o for o in agrees}.values())[:3])
+        against += (f'<div class="meta agrees"><span class="badge agree">same figure, different language: agree'
+                    f'</span> {links}</div>')
+    elif not_judged:
+        against += ('<div class="meta not-judged" title="The relation model reads English only: across languages '
+                    'only figures are compared.">aligned across languages, not judged</div>')
+    language = getattr(claim, "language", "") or ""
+    lang_attribute = f' lang="{_escape(language)}"' if language else ""
 
     return (
         f'<div class="claim{" copy" if copy else ""}" id="claim-{claim_id}" data-claim-id="{claim_id}">'
         f'{COPY_BADGE if copy else ""}'
-        f'<a class="claim-text" href="{home}claims/{claim_id}/">{text}</a>'
-        f'<div class="meta">{said}<a href="{home}articles/{claim.article_id}/#claim-{claim_id}">in article</a>'
+        f'<a class="claim-text" href="{home}claims/{claim_id}/"{lang_attribute}>{text}</a>'
+        f'<div class="meta">{_language_tag(language)}{said}'
+        f'<a href="{home}articles/{claim.article_id}/#claim-{claim_id}">in article</a>'
         f"{source}</div>{against}</div>"
     )
 
@@ -212,15 +244,39 @@ def comparison_cells(row, home: str = "/"):
     return mark_safe(_cells(row, _escape(home)))
 
 
+def _cross_language(row) -> tuple[dict[int, list], set[int]]:
+    """(claim id -> the claims of other languages it agrees with on a figure, ids of claims in a row
+    of several languages that no relation across languages judges). Only claims the English relation
+    model cannot read (not English) are marked "not judged"."""
+    languages = {getattr(c, "language", "") or "" for cell in row.cells for c in cell}
+    if len(languages) < 2:
+        return {}, set()
+    agrees: dict[int, list] = {}
+    judged: set[int] = set()
+    for relation in row.relations:
+        a, b = relation.claim_a, relation.claim_b
+        if a is None or b is None or (a.language or "") == (b.language or ""):
+            continue
+        judged.update((a.id, b.id))
+        if relation.label == "agree":
+            agrees.setdefault(a.id, []).append(b)
+            agrees.setdefault(b.id, []).append(a)
+    not_judged = {c.id for cell in row.cells for c in cell
+                  if (getattr(c, "language", "") or "en") != "en" and c.id not in judged}
+    return agrees, not_judged
+
+
 def _cells(row, home: str) -> str:
     figures = row.figures
     contradicted = _contradicted_by(row)
+    agrees, not_judged = _cross_language(row)
     parts = []
     for column, cell in zip(row.columns, row.cells):
         name = _escape(column.outlet.name)
         if cell:
             parts.append(f'<td data-label="{name}">'
-                         + "".join([_claim_cell_html(c, figures.get(c.id), home, contradicted.get(c.id, ()))
+                         + "".join([_claim_cell_html(c, figures.get(c.id), home, contradicted.get(c.id, ()),
+                                                     agrees.get(c.id, ()), c.id in not_judged)
                                     for c in cell]) + "</td>")
         else:
             parts.append(f'<td class="empty" aria-label="{name}: nothing"></td>')
