@@ -660,9 +660,25 @@ def main() -> None:
     print(f"peak RSS during analysis: {gb(peak)} GB (sampled max {gb(watch.peak)} GB in {watch.peak_stage}; kernel "
           f"VmHWM {gb(hwm)} GB; {gb(baseline_rss)} GB before the analysis, models loaded)")
     print_stages(stages, analysis_timer.seconds)
+    print_nli_memo()
     print(f"SUMMARY burst: articles {len(report.created)} claims {len(texts)} events {events} analyse "
           f"{analysis_timer.seconds:.1f}s encode {encode_timer.seconds:.1f}s analyse/encode {ratio:.1f}x "
           f"peak-rss {gb(peak)} GB")
+
+
+def print_nli_memo() -> None:
+    """How many distinct (premise, hypothesis) pairs the NLI model actually read: its memo's size
+    (``nli.predict``'s items above include memo hits)."""
+    try:
+        from comparer.relations_model import nli
+
+        model = nli.load_nli()
+    except ImportError:
+        return
+    memo = getattr(model, "_memo", None)
+    if memo is not None:
+        print(f"  NLI model: {len(memo)} distinct directed text pairs in its memo after the run "
+              f"(limit {getattr(model, 'MEMO_LIMIT', '?')}; the memo is emptied when it would pass it)")
 
 
 def print_stages(stages: Stages, total: float) -> None:

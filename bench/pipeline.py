@@ -173,7 +173,7 @@ def grouped_main(args) -> None:
     """The grouped corpus: many outlets per event, so aligned pairs and their judging show."""
     from django.db.models import Count
 
-    from burst import Stages, print_stages
+    from burst import Stages, print_nli_memo, print_stages
 
     from comparer.models import Article, Claim, ClaimRelation, Event
     from comparer.pipeline import embed
@@ -222,6 +222,7 @@ def grouped_main(args) -> None:
           f"{encode_s:.1f} s; analyse/encode {analysis_s / encode_s:.1f}x (runs: "
           f"{', '.join(f'{a:.1f}/{e:.1f} s' for a, e, _, _ in runs)})")
     print_stages(stages, analysis_s)
+    print_nli_memo()
     print(f"SUMMARY pipeline grouped: articles {len(articles)} events {Event.objects.count()} claims "
           f"{Claim.objects.count()} pairs judged {judged} analyse {analysis_s:.1f}s encode {encode_s:.1f}s "
           f"analyse/encode {analysis_s / encode_s:.1f}x (target <= 5x)")

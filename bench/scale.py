@@ -625,6 +625,7 @@ def measure(size_target: int, bodies, titles, held_out, queries, vectors, sample
     relations = ClaimRelation.objects.count()
     print(f"\n== size {size_target:,}: {claims:,} claims, {articles:,} articles, {events:,} events, "
           f"{relations:,} relations ==")
+    print(f"machine now: {machine()}")
     figures = {"claims": claims}
     client = bench_client()
 
@@ -677,6 +678,7 @@ def measure(size_target: int, bodies, titles, held_out, queries, vectors, sample
         print(f"HNSW recall@10 with an outlet filter (~1/{OUTLETS} of rows), ef_search=100, "
               f"iterative_scan={iterative}: {recall:.3f}")
         figures[f"recall_filtered_{iterative}"] = recall
+    print(f"machine after this size's measurements: {machine()}")
     rss, peak = process_memory()
     print(f"app process memory: {rss / 1e9:.2f} GB resident now, peak {peak / 1e9:.2f} GB since start")
     figures["rss_peak"] = peak
