@@ -2,8 +2,11 @@
 
 ``backfill_languages`` detects the language of articles stored without one (or, with
 ``redetect``, of every article) and copies each article's language to its claims;
-``backfill_xvectors`` encodes the claims that have no multilingual vector yet, a chunk at a time,
-and recomputes the centroids of the events they belong to. Both are idempotent: a second run finds
+``backfill_xvectors`` encodes the claims that have no multilingual vector yet and analysis would
+have encoded (every claim not in English, an English claim up to
+``multilingual.ENGLISH_LEAD_POSITIONS``; ``everything`` for all of them), a chunk at a time, and
+recomputes the centroids of the events they belong to. The other English claims are encoded when
+their event first holds another language. Both are idempotent: a second run finds
 nothing to do. ``python manage.py embed_multilingual`` runs them; after it, ``analyze --full``
 re-splits Russian and Ukrainian articles with the Cyrillic splitter and regroups the events.
 """
@@ -51,10 +54,17 @@ def backfill_languages(report: BackfillReport, *, redetect: bool = False, chunk:
         report.claims_relabelled += cursor.rowcount
 
 
-def backfill_xvectors(report: BackfillReport, *, chunk: int = 2000, progress: bool = False) -> None:
-    from comparer.pipeline import cluster, embed
+def backfill_xvectors(report: BackfillReport, *, chunk: int = 2000, progress: bool = False,
+                      everything: bool = False) -> None:
+    from django.db.models import Q
 
-    ids = list(Claim.objects.filter(xvector__isnull=True).order_by("id").values_list("id", flat=True))
+    from comparer.pipeline import cluster
+
+    wanted = Claim.objects.filter(xvector__isnull=True)
+    if not everything:
+        wanted = wanted.filter(~Q(language__in=multilingual.ENGLISH)
+                               | Q(position__lte=multilingual.ENGLISH_LEAD_POSITIONS))
+    ids = list(wanted.order_by("id").values_list("id", flat=True))
     bar = None
     if progress and ids:
         from tqdm import tqdm
@@ -64,10 +74,8 @@ def backfill_xvectors(report: BackfillReport, *, chunk: int = 2000, progress: bo
     for start in range(0, len(ids), chunk):
         claims = list(Claim.objects.filter(id__in=ids[start:start + chunk]).only("id", "text", "event_id"))
         multilingual.fill_xvectors(claims)
-        with transaction.atomic(), embed.server_bound_cursor() as cursor:
-            cursor.execute("UPDATE comparer_claim AS claim SET xvector = given.vector::vector "
-                           "FROM unnest(%s::bigint[], %s::text[]) AS given(id, vector) WHERE claim.id = given.id",
-                           [[c.id for c in claims], [_vector_text(c.xvector) for c in claims]])
+        with transaction.atomic():
+            cluster.store_xvectors(claims)
         report.claims_encoded += len(claims)
         events.update(c.event_id for c in claims if c.event_id)
         if bar is not None:
@@ -79,12 +87,8 @@ def backfill_xvectors(report: BackfillReport, *, chunk: int = 2000, progress: bo
         report.events_refreshed += 1
 
 
-def _vector_text(vector) -> str:
-    return "[" + ",".join(f"{float(x):.7g}" for x in vector) + "]"
-
-
-def backfill(*, redetect: bool = False, progress: bool = False) -> BackfillReport:
+def backfill(*, redetect: bool = False, progress: bool = False, everything: bool = False) -> BackfillReport:
     report = BackfillReport()
     backfill_languages(report, redetect=redetect)
-    backfill_xvectors(report, progress=progress)
+    backfill_xvectors(report, progress=progress, everything=everything)
     return report

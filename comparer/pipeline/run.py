@@ -96,10 +96,11 @@ def prepare_claims(articles: list[Article], report: AnalysisReport | None = None
             getattr(article, "_prefetched_objects_cache", {}).pop("claims", None)
     claims = [claim for article_claims in prepared.values() for claim in article_claims]
     stored_without_vector = [claim for claim in claims if claim.pk is not None and claim.embedding is None]
-    stored_without_xvector = [claim for claim in claims if claim.pk is not None and claim.xvector is None]
+    stored_without_xvector = [claim for claim in claims if claim.pk is not None and claim.xvector is None
+                              and multilingual.needs_xvector_now(claim)]
     with transaction.atomic():
         report.encoded += embed.fill_embeddings(claims, progress=progress)
-        multilingual.fill_xvectors(claims)
+        multilingual.fill_xvectors(claims, lead_only=True)
         if stored_without_vector:
             Claim.objects.bulk_update(stored_without_vector, ["embedding"], batch_size=500)
         if stored_without_xvector:

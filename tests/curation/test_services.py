@@ -65,7 +65,7 @@ def test_event_split_by_articles_locks_both_sides(demo_events, curator):
     assert not exchange.articles.filter(event_locked=False).exists()
     assert not ClaimRelation.objects.filter(event=exchange, claim_a__article=kyiv).exists()
     exchange.refresh_from_db()
-    # The seed, Sample Outlets B, C and E, and the Russian- and Ukrainian-language samples F and G.
+    # The seed, Sample Outlets B, C and E, and the Russian- and Ukrainian-language samples R and U.
     assert exchange.locked and exchange.outlet_count == 6
 
 

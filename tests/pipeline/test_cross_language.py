@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_russian_and_ukrainian_samples_join_the_english_exchange_event(demo_corpus):
-    russian = Article.objects.get(outlet__name__startswith="Sample Outlet F")
-    ukrainian = Article.objects.get(outlet__name__startswith="Sample Outlet G")
+    russian = Article.objects.get(outlet__name__startswith="Sample Outlet R")
+    ukrainian = Article.objects.get(outlet__name__startswith="Sample Outlet U")
     english = Article.objects.get(outlet__name__startswith="Sample Outlet C", title__icontains="exchange")
     assert (russian.language, ukrainian.language, english.language) == ("ru", "uk", "en")
     assert russian.event_id == ukrainian.event_id == english.event_id

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_comparison_outlet_page_filters_and_api_show_languages(researcher_client, demo_corpus):
-    russian = Article.objects.get(outlet__name__startswith="Sample Outlet F")
+    russian = Article.objects.get(outlet__name__startswith="Sample Outlet R")
     exchange = russian.event
 
     html = researcher_client.get(reverse("web:event_detail", args=[exchange.id])).content.decode()
