@@ -420,6 +420,7 @@ class Stages:
     counted on their own line (``inner``), the outer stage's time includes them."""
 
     PATCH = [("comparer.pipeline.run", "prepare_claims"), ("comparer.pipeline.embed", "encode"),
+             ("comparer.pipeline.multilingual", "fill_xvectors"), ("comparer.pipeline.multilingual", "encode"),
              ("comparer.pipeline.cluster", "find_syndication_source"),
              ("comparer.pipeline.cluster", "choose_event"), ("comparer.pipeline.run", "store_claims"),
              ("comparer.pipeline.cluster", "refresh_event"), ("comparer.pipeline.cluster", "cluster_claims"),
@@ -431,7 +432,7 @@ class Stages:
              ("comparer.pipeline.relate.align", "nearest_pairs"),
              ("comparer.relations_model.nli", "pair_readings"), ("comparer.relations_model.nli", "predict")]
     # Stages whose first argument is the list of items they handle (counted as "items").
-    COUNTED = ("nli.pair_readings", "nli.predict", "embed.encode")
+    COUNTED = ("nli.pair_readings", "nli.predict", "embed.encode", "multilingual.encode")
     # Stages whose result is the list of items they found (counted as "found").
     FOUND = ("relate.aligned_pairs", "propositions.candidate_pairs")
 
