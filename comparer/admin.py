@@ -262,9 +262,9 @@ class EventAdmin(CuratedModelAdmin):
     list_filter = ["locked", "reviewed", HasContradictionsFilter, "first_seen"]
     search_fields = ["title", "summary", "articles__title"]
     fields = ["title", "summary", "first_seen", "last_seen", "outlet_count", "claim_count", "agree_count",
-              "contradict_count", "locked", "reviewed", "links"]
+              "contradict_count", "locked", "reviewed", "story_link", "links"]
     readonly_fields = ["first_seen", "last_seen", "outlet_count", "claim_count", "agree_count",
-                       "contradict_count", "locked", "reviewed", "links"]
+                       "contradict_count", "locked", "reviewed", "story_link", "links"]
     inlines = [ArticleInline]
     actions = ["merge_events", "mark_reviewed"]
 
@@ -275,6 +275,17 @@ class EventAdmin(CuratedModelAdmin):
     @admin.display(description="preview")
     def preview_link(self, obj):
         return format_html('<a href="{}">side by side</a>', reverse("admin:comparer_event_preview", args=[obj.pk]))
+
+    @admin.display(description="running story")
+    def story_link(self, obj):
+        # Parts are linked by the pipeline (``pipeline.stories``); merging parts is how a curator joins them.
+        root = obj.story if obj.story_id else obj
+        later = Event.objects.filter(story_id=root.pk).count()
+        if not later:
+            return "Stands alone."
+        return format_html('part of <a href="{}">{}</a>, {} parts · <a href="{}?story={}">all parts</a>',
+                           reverse("admin:comparer_event_change", args=[root.pk]), root.title, later + 1,
+                           reverse("web:event_list"), root.pk)
 
     @admin.display(description="curate")
     def links(self, obj):

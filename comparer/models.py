@@ -55,6 +55,9 @@ class Event(models.Model):
     contradict_count = models.PositiveIntegerField(default=0)
     locked = models.BooleanField(default=False, help_text="Curated: the pipeline never merges or renames it.")
     reviewed = models.BooleanField(default=False)
+    # A running story's first event; set on its later parts (``pipeline.stories``).
+    story = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="parts",
+                              help_text="The first event of the running story this event continues.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

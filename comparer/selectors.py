@@ -15,7 +15,8 @@ from itertools import groupby
 from operator import itemgetter
 
 from django.db import connection
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -506,13 +507,19 @@ outlets AS (
     SELECT xmin::text || ctid::text AS v
       FROM {_OUTLET} WHERE id IN (SELECT outlet_id FROM articles UNION SELECT outlet_id FROM originals)),
 relations AS (
-    SELECT xmin::text || ctid::text AS v FROM {_RELATION} WHERE event_id = %(event)s)
+    SELECT xmin::text || ctid::text AS v FROM {_RELATION} WHERE event_id = %(event)s),
+story_root AS (
+    SELECT coalesce(story_id, id) AS id FROM {_EVENT} WHERE id = %(event)s),
+story AS (
+    SELECT xmin::text || ctid::text AS v FROM {_EVENT}
+     WHERE id = (SELECT id FROM story_root) OR story_id = (SELECT id FROM story_root))
 SELECT (SELECT xmin::text || ctid::text FROM {_EVENT} WHERE id = %(event)s),
        (SELECT coalesce(sum(n), 0) || '.' || coalesce(sum(h), 0) FROM claims),
        (SELECT {_VERSIONS_OF} FROM articles),
        (SELECT {_VERSIONS_OF} FROM originals),
        (SELECT {_VERSIONS_OF} FROM outlets),
-       (SELECT {_VERSIONS_OF} FROM relations)
+       (SELECT {_VERSIONS_OF} FROM relations),
+       (SELECT {_VERSIONS_OF} FROM story)
 """
 
 
@@ -522,7 +529,7 @@ def event_comparison_version(*, event_id: int) -> str | None:
 
     It changes whenever any of those rows is inserted, updated or deleted, by whatever means: the
     event, its claims, the claims' articles and the originals they syndicate, those articles'
-    outlets, and the event's relations. Caches of a comparison key on it, so a curator's edit or
+    outlets, the event's relations, and the other parts of its running story (listed on the page). Caches of a comparison key on it, so a curator's edit or
     a pipeline run is seen by the very next request. Read it before the comparison itself: each
     statement sees the latest commit, so the comparison is then never older than its key.
     """
@@ -545,13 +552,19 @@ class CoverageSlice:
 
 def event_list(*, outlet_id: int | None = None, has_contradictions: bool = False, country: str = "",
                date_from: date | None = None, date_to: date | None = None, order: str = "contested",
-               language: str = "") -> QuerySet[Event]:
+               language: str = "", story_id: int | None = None) -> QuerySet[Event]:
     """Events for the list page and the API. ``order``: ``contested`` (most contradictions, then
     newest) or ``newest`` (latest report first, then most contradictions). Dates filter on overlap:
-    an event reported from 6 to 9 June is in the range 8-10 June."""
+    an event reported from 6 to 9 June is in the range 8-10 June. ``story_id``: the parts of the
+    running story whose first event that is (``pipeline.stories``). Each event carries
+    ``later_parts``: how many parts continue it (0 unless it is a story's first event)."""
     if order not in EVENT_ORDERS:
         raise ValueError(f"unknown event order {order!r}; use one of {', '.join(EVENT_ORDERS)}")
-    events = Event.objects.defer("centroid", "xcentroid")
+    later_parts = (Event.objects.filter(story_id=OuterRef("pk")).order_by().values("story_id")
+                   .annotate(n=Count("id")).values("n"))
+    events = Event.objects.defer("centroid", "xcentroid").annotate(later_parts=Coalesce(Subquery(later_parts), 0))
+    if story_id:
+        events = events.filter(Q(id=story_id) | Q(story_id=story_id))
     if outlet_id:
         events = events.filter(id__in=Article.objects.filter(outlet_id=outlet_id).values("event_id"))
     if country:
@@ -583,6 +596,14 @@ def event_coverage(*, event_ids: list[int]) -> dict[int, list[CoverageSlice]]:
         for s in slices:
             s.share = s.claims / total
     return coverage
+
+
+def story_parts(event: Event) -> list[Event]:
+    """The parts of the running story the event belongs to, first report first; [] when it stands alone."""
+    from comparer.pipeline import stories
+
+    parts = stories.parts(event)
+    return parts if len(parts) > 1 else []
 
 
 def outlet_choices() -> list[Outlet]:

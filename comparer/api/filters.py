@@ -198,6 +198,8 @@ class EventFilter(ApiFilterSet):
     min_contradictions = CountFilter(field_name="contradict_count", lookup_expr="gte",
                                      help_text="At least this many contradictions.")
     reviewed = BooleanFilter(help_text="Reviewed by a curator.")
+    story = IdFilter(method="filter_story", help_text="The parts of the running story whose first event is this id "
+                                                       "(that event included).")
 
     # Filters through articles use a subquery, so an event covered by several matching articles
     # appears once and the cursor pagination's ordering stays simple.
@@ -212,6 +214,9 @@ class EventFilter(ApiFilterSet):
 
     def filter_language(self, queryset, name, value):
         return self._through_articles(queryset, language__iexact=value)
+
+    def filter_story(self, queryset, name, value):
+        return queryset.filter(Q(id=value) | Q(story_id=value))
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(last_seen_sort__gte=value)

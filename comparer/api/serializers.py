@@ -87,7 +87,10 @@ class EventSerializer(serializers.ModelSerializer):
     class Meta:
         model = Event
         fields = ["id", "title", "summary", "first_seen", "last_seen", "outlet_count", "claim_count", "agree_count",
-                  "contradict_count", "reviewed", "locked"]
+                  "contradict_count", "reviewed", "locked", "story"]
+        extra_kwargs = {"story": {"help_text": "A running story's first event, on its later parts (null on the "
+                                               "first part and on an event that stands alone); list a story's "
+                                               "parts with ?story=."}}
 
 
 class NumberSerializer(serializers.Serializer):

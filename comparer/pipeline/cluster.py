@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from pgvector.django import CosineDistance
 
 from comparer.models import Article, Claim, ClaimCluster, Event
+from comparer.pipeline import stories
 
 EVENT_SIMILARITY = 0.72       # article-to-event cosine similarity needed to join an event
 # The bars in the multilingual space (multilingual-e5-small), used when the article or the event
@@ -106,13 +107,18 @@ def _score_candidates(article: Article, claims: list[Claim], by_english: list[Ev
         return None
     mine = _entities(claims)
     entity_sets = _event_entities([event.id for event, _, _ in scored])
-    best, best_margin = None, -1.0
+    best, best_margin, best_score = None, -1.0, None
     for event, score, bar in scored:
         shared = len(mine & entity_sets.get(event.id, set()))
         margin = score + PLACE_BONUS * min(shared, 3) - bar
         if margin > best_margin:
-            best, best_margin = event, margin
-    return best if best_margin >= 0 else None
+            best, best_margin, best_score = event, margin, (score if bar == EVENT_SIMILARITY else None)
+    if best is None or best_margin < 0:
+        return None
+    # The English model's similarity, the scale ``stories.SAME_HAPPENING`` was measured on; a match
+    # in the multilingual space carries none, so past its span it opens the story's next part.
+    best.english_similarity = best_score
+    return best
 
 
 def _entities(claims) -> set[str]:
@@ -282,23 +288,42 @@ def choose_event(article: Article, claims: list[Claim]) -> tuple[Event, bool]:
                 found = found.annotate(distance=CosineDistance("centroid", vector))
             xnearest = list(found.order_by("xdistance")[:EVENT_CANDIDATES])
         event = _score_candidates(article, claims, nearest, xnearest)
+    story = None
+    if event is not None:
+        # A running story: the matched event may be past its span or full (``stories``).
+        event, story = stories.place(article, event, getattr(event, "english_similarity", None))
     opened = event is None
     if opened:
         event = Event.objects.create(title=article.title[:500], first_seen=article.published_at,
-                                     last_seen=article.published_at)
+                                     last_seen=article.published_at, story=story)
     article.event = event
     article.save(update_fields=["syndicated_copy_of", "event"])
     return event, opened
 
 
+# Distinct in the database: a candidate event of thousands of claims names a few dozen places and
+# speakers, and only those travel (the per-claim rows made this a third of a burst's event choice).
+_EVENT_ENTITIES_SQL = """
+SELECT claim.event_id, place.name
+  FROM comparer_claim AS claim
+ CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(claim.places) = 'array'
+                                                   THEN claim.places ELSE '[]'::jsonb END) AS place(name)
+ WHERE claim.event_id = ANY(%(events)s)
+UNION
+SELECT event_id, speaker_normalized FROM comparer_claim
+ WHERE event_id = ANY(%(events)s) AND speaker_normalized <> ''
+"""
+
+
 def _event_entities(event_ids: list[int]) -> dict[int, set[str]]:
+    from django.db import connection
+
     entities: dict[int, set[str]] = {}
-    rows = Claim.objects.filter(event_id__in=event_ids).values_list("event_id", "places", "speaker_normalized")
-    for event_id, places, speaker in rows:
-        bucket = entities.setdefault(event_id, set())
-        bucket.update(place.lower() for place in places or [])
-        if speaker:
-            bucket.add(speaker.lower())
+    with connection.cursor() as cursor:
+        cursor.execute(_EVENT_ENTITIES_SQL, {"events": list(event_ids)})
+        for event_id, name in cursor.fetchall():
+            # Lower-cased here, as ``_entities`` does: the database's lower() follows its locale.
+            entities.setdefault(event_id, set()).add(name.lower())
     return entities
 
 

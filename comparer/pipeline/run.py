@@ -130,7 +130,11 @@ def store_claims(article: Article, claims: list[Claim], event: Event, report: An
                     cluster.group_opening_claims(event, new)
                 embed.insert_rows(new)
             report.claims += len(new)
-        except IntegrityError:
+        except IntegrityError as error:
+            # Only another worker's copy of these very rows is expected; any other broken
+            # constraint (a foreign key, a check) is a bug that must not pass for a race.
+            if getattr(getattr(error.__cause__, "diag", None), "constraint_name", None) != "claim_unique_position":
+                raise
             logger.info("claims of article %s were stored concurrently", article.id)
             for claim in new:
                 claim.pk, claim._state.adding, claim.cluster = None, True, None
@@ -211,6 +215,11 @@ def reset_machine_decisions() -> None:
     ClaimCluster.objects.filter(locked=False, claims__isnull=True).delete()
     ClaimCluster.objects.filter(locked=False).update(centroid=None)
     Article.objects.filter(event_locked=False).update(event=None)
+    # Emptied events are matched again as the articles come back (each article first finds the
+    # event it was in, whose centroid is kept): their size must not refuse them for what the run
+    # being redone counted (``stories``). Story links stay with the events they joined, as the
+    # events themselves do; a part left empty is deleted at the end and its link with it.
+    Event.objects.filter(locked=False).update(claim_count=0)
     Article.objects.filter(syndication_locked=False).update(syndicated_copy_of=None)
     Article.objects.update(analysis_status=Article.AnalysisStatus.PENDING)
 

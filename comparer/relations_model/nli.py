@@ -33,6 +33,7 @@ class PairReading:
     entails_ab: float      # P(entailment | premise A, hypothesis B)
     entails_ba: float
     contradiction: float   # mean of both directions' P(contradiction)
+    both_ways: bool = True  # False: B→A was not read (``pair_readings(decide_at=...)``) and copies A→B
 
     @property
     def mutual_entailment(self) -> float:
@@ -71,11 +72,31 @@ def predict(pairs: Sequence[tuple[str, str]], model=None, progress: bool = False
     return model.predict_proba(list(pairs), progress=progress)
 
 
-def pair_readings(pairs: Sequence[tuple[str, str]], model=None, progress: bool = False) -> list[PairReading]:
-    """Both directions of every pair in one batched call."""
+def pair_readings(pairs: Sequence[tuple[str, str]], model=None, progress: bool = False,
+                  decide_at: tuple[float, float] | None = None) -> list[PairReading]:
+    """Both directions of every pair, batched.
+
+    ``decide_at=(agree_min, contradict_min)``: read B→A only where it can still change a decision at
+    those bars. Agreement needs both entailments at ``agree_min``; contradiction needs the mean of
+    both contradiction probabilities at ``contradict_min``, out of reach once A→B's is below
+    ``2 * contradict_min - 1``. Most aligned pairs are neither, so this halves the model's work; a
+    pair not read back gets B→A = A→B, which decides the same (and is never stored: it decides
+    nothing). Without ``decide_at`` (the evaluation's curves), every pair is read both ways.
+    """
     if not pairs:
         return []
-    both = predict(list(pairs) + [(b, a) for a, b in pairs], model=model, progress=progress)
-    forward, backward = both[:len(pairs)], both[len(pairs):]
-    return [PairReading(float(f[ENTAILMENT]), float(b[ENTAILMENT]), float((f[CONTRADICTION] + b[CONTRADICTION]) / 2))
-            for f, b in zip(forward, backward)]
+    pairs = list(pairs)
+    forward = predict(pairs, model=model, progress=progress)
+    if decide_at is None:
+        wanted = list(range(len(pairs)))
+    else:
+        agree_min, contradict_min = decide_at
+        wanted = [i for i, f in enumerate(forward)
+                  if f[ENTAILMENT] >= agree_min or f[CONTRADICTION] >= 2 * contradict_min - 1]
+    backward = forward.copy()
+    if wanted:
+        backward[wanted] = predict([(pairs[i][1], pairs[i][0]) for i in wanted], model=model, progress=progress)
+    read_back = set(wanted)
+    return [PairReading(float(f[ENTAILMENT]), float(b[ENTAILMENT]), float((f[CONTRADICTION] + b[CONTRADICTION]) / 2),
+                        both_ways=i in read_back)
+            for i, (f, b) in enumerate(zip(forward, backward))]

@@ -42,6 +42,9 @@ class EventFilterForm(DateRangeMixin, forms.Form):
     has_contradictions = forms.BooleanField(required=False, label="Has contradictions")
     order = forms.ChoiceField(required=False, label="Order", initial="contested",
                               choices=[("contested", "Most contested first"), ("newest", "Newest first")])
+    # The first event of a running story: the list then shows its parts (the events list and the
+    # event page link here with it set).
+    story = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +57,7 @@ class EventFilterForm(DateRangeMixin, forms.Form):
                 "country": data.get("country") or "", "has_contradictions": bool(data.get("has_contradictions")),
                 "language": data.get("language") or "",
                 "date_from": data.get("date_from"), "date_to": data.get("date_to"),
-                "order": data.get("order") or "contested"}
+                "order": data.get("order") or "contested", "story_id": data.get("story")}
 
 
 class SearchForm(DateRangeMixin, forms.Form):

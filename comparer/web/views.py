@@ -84,7 +84,8 @@ def _event_page(event_id: int, *, only: bool, order: str, number: int):
     if number > pages:  # past the end (e.g. after toggling a filter): show the last page instead
         number = pages
         comparison = compute(number)
-    context = {"comparison": comparison, "timeline": event_timeline(comparison)}
+    context = {"comparison": comparison, "timeline": event_timeline(comparison),
+               "story_parts": selectors.story_parts(comparison.event)}
     page = page_cache.EventPage(
         event_id=comparison.event.id, title=comparison.event.title,
         row_count=comparison.row_count, total_rows=comparison.total_rows,

@@ -257,3 +257,17 @@ def test_a_full_run_keeps_the_claims_of_an_article_a_curator_touched():
     report = analyze(full=True)
     assert report.failed == 0 and report.articles_kept == 1 and report.articles_resplit == 0
     assert list(Claim.objects.filter(article=article).order_by("position").values_list("id", "text")) == kept
+
+
+@pytest.mark.django_db
+def test_a_broken_constraint_other_than_a_concurrent_copy_is_not_taken_for_one():
+    from django.db import IntegrityError
+
+    from comparer.pipeline import run
+
+    (article,) = _ingest(DEMO[0])
+    claims = run.prepare_claims([article])[article.id]
+    claims[0].position = -1          # breaks the positive-position check, not the unique position
+    with pytest.raises(IntegrityError):
+        run.store_claims(article, claims, Event.objects.create(title="exchange"), run.AnalysisReport())
+    assert not Claim.objects.filter(article=article).exists()

@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import Count, F, Q
 
 from comparer.models import Article, Claim
-from comparer.pipeline.ingest import content_hash, normalize_text
+from comparer.pipeline.ingest import article_hash
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -61,7 +61,7 @@ def _write_articles(folder: Path, count: int) -> None:
 
 def _assert_no_partial_article() -> None:
     for article in Article.objects.annotate(n_claims=Count("claims")):
-        assert article.text and article.content_hash == content_hash(article.title + "\n" + normalize_text(article.text))
+        assert article.text and article.content_hash == article_hash(article.outlet_id, article.title, article.text)
         if article.analysis_status == Article.AnalysisStatus.DONE:
             assert article.n_claims > 0, f"article {article.id} is done without its claims"
 

@@ -38,6 +38,22 @@ def test_ingest_is_idempotent():
 
 
 @pytest.mark.django_db
+def test_a_wire_story_run_word_for_word_by_two_outlets_is_two_reports():
+    from comparer.pipeline.ingest import ArticleInput, OutletInput, ingest_article
+
+    text = ("Russia and Ukraine on Sunday gave conflicting accounts of why a planned exchange of prisoners "
+            "did not take place as scheduled.")
+    wire, republished = (ArticleInput(outlet=OutletInput(name=name), title="Exchange in doubt", text=text)
+                         for name in ("Wire Service", "Regional Daily"))
+    first, created_first = ingest_article(wire)
+    second, created_second = ingest_article(republished)
+    assert created_first and created_second and first.id != second.id
+    again, created_again = ingest_article(ArticleInput(outlet=OutletInput(name="Regional Daily"),
+                                                       title="Exchange  in doubt", text=text + "\n"))
+    assert not created_again and again.id == second.id      # the same outlet's copy again: the stored one
+
+
+@pytest.mark.django_db
 def test_bad_inputs_get_one_line_errors_and_the_batch_goes_on(tmp_path, settings):
     settings.COMPARER = {**settings.COMPARER, "MAX_ARTICLE_BYTES": 1024 * 1024}
     (tmp_path / "empty.txt").write_text("")

@@ -150,3 +150,35 @@ def test_different_fates_of_one_happening_contradict():
     assert judge("The vote was postponed.", "The vote was postponed again.", None) is None
     assert judge("The match was not postponed.", "The match went ahead.", None) is None
     assert judge("The vote was postponed.", "The concert went ahead.", None) is None
+
+
+def test_the_same_sentence_from_two_outlets_agrees_whatever_the_model_reads():
+    # A wire sentence that FNC-1 train bodies 0, 715 and 1249 all carry (1,035 sentences recur so across bodies).
+    a = "He said it is still not clear if the meteorite disintegrated or was buried."
+    b = "He said it is still not clear if the meteorite disintegrated or was buried"
+    for reading in (None, _reading(contradiction=0.99)):
+        verdict = judge(a, b.upper(), reading)
+        assert verdict.label == "agree" and verdict.reason == "same_proposition" and verdict.score == 1.0
+    assert judge(a, a.replace("not clear", "clear"), _reading(contradiction=0.99)).label == "contradict"
+
+
+def test_reading_back_only_where_it_can_decide_gives_the_same_decisions_on_the_dev_pack():
+    """``pair_readings(decide_at=...)`` skips B→A where it cannot change the decision: on real pairs
+    (the first 80 of the frozen dev pack, FNC-1 and ECB+ sentences) every decision is the same."""
+    import csv
+
+    from comparer.pipeline.relate.decide import AGREE_MIN, CONTRADICT_MIN
+    from comparer.relations_model import nli
+    from tests.conftest import ROOT
+
+    with open(ROOT / "comparer" / "evaluation" / "devpack" / "pairs.tsv", encoding="utf-8") as handle:
+        pairs = [(row["a"], row["b"]) for row in csv.DictReader(handle, delimiter="\t")][:80]
+    model = nli.load_nli()
+    full = nli.pair_readings(pairs, model=model)
+    lazy = nli.pair_readings(pairs, model=model, decide_at=(AGREE_MIN, CONTRADICT_MIN))
+    assert 0 < sum(not reading.both_ways for reading in lazy) < len(pairs)
+    decision = lambda pair, reading: (lambda v: v and (v.label, v.reason))(judge(*pair, reading))  # noqa: E731
+    assert [decision(p, r) for p, r in zip(pairs, lazy)] == [decision(p, r) for p, r in zip(pairs, full)]
+    for reading, whole in zip(lazy, full):
+        if reading.both_ways:
+            assert reading == whole

@@ -21,7 +21,7 @@ def test_seed_claim_and_a_contradicting_claim_share_a_row_with_the_reason(resear
                                                                          django_assert_max_num_queries):
     # 10, one for the Watch button (does the user watch it?), and one for the agreements across
     # languages (the exchange event holds Russian and Ukrainian samples; English-only pages skip it).
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # 12, and one for the running story's parts
         response = researcher_client.get(reverse("web:event_detail", args=[exchange_event.id]))
     assert response.status_code == 200
     comparison = response.context["comparison"]
@@ -144,7 +144,7 @@ def test_event_page_query_count_does_not_grow_with_the_event(researcher_client, 
     large = builder.finish()
     counts = []
     for event in (casualty_event["event"], large):
-        with django_assert_max_num_queries(11) as captured:  # 10, and one for the Watch button
+        with django_assert_max_num_queries(12) as captured:  # 10, one for the Watch button, one for the story's parts
             response = researcher_client.get(reverse("web:event_detail", args=[event.id]))
         assert response.status_code == 200
         counts.append(len(captured.captured_queries))

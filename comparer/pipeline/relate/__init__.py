@@ -19,7 +19,8 @@ import numpy as np
 
 from comparer.models import Claim, ClaimRelation, Event
 from comparer.pipeline.relate import align
-from comparer.pipeline.relate.decide import NUMERIC_MISMATCH_SCORE, SAME_FIGURE_SCORE, Judgement, judge
+from comparer.pipeline.relate.decide import (AGREE_MIN, CONTRADICT_MIN, NUMERIC_MISMATCH_SCORE, SAME_FIGURE_SCORE,
+                                             Judgement, judge, same_sentence)
 
 __all__ = ["Judgement", "judge", "judge_across_languages", "judge_texts", "relate_event"]
 
@@ -150,17 +151,28 @@ def relate_event(event: Event, only_claim_ids: set[int] | None = None, progress:
                for i, j, similarity in pairs]
     model = nli.load_nli()
     texts = [(first.text, second.text) for first, second, _ in ordered]
-    readings = nli.pair_readings(texts, model=model, progress=progress) if model is not None else [None] * len(texts)
+    # The same sentence twice is an agreement whatever the model says (``decide``): not read.
+    unread = [i for i, (a, b) in enumerate(texts) if model is None or not same_sentence(a, b)]
+    readings: list = [None] * len(texts)
+    if model is not None:
+        read = nli.pair_readings([texts[i] for i in unread], model=model, progress=progress,
+                                 decide_at=(AGREE_MIN, CONTRADICT_MIN))
+        for i, reading in zip(unread, read):
+            readings[i] = reading
     # Pairs the English NLI model cannot read are judged on their figures alone (``judge_across_languages``).
     ordered += [(claims[i], claims[j], similarity) if claims[i].id < claims[j].id
                 else (claims[j], claims[i], similarity) for i, j, similarity in crossing]
     readings += [None] * len(crossing)
+    verdicts = [judge(first.text, second.text, reading) if index < len(texts) else judge_across_languages(first, second)
+                for index, ((first, second, _), reading) in enumerate(zip(ordered, readings))]
+    # A pair decided by its figures or fates may have been read one way only (that could not change
+    # its decision): read it back too, so the stored reading is the model's whole one.
+    partial = [i for i, verdict in enumerate(verdicts)
+               if verdict is not None and readings[i] is not None and not readings[i].both_ways]
+    for i, reading in zip(partial, nli.pair_readings([texts[i] for i in partial], model=model) if partial else []):
+        verdicts[i] = judge(texts[i][0], texts[i][1], reading)
     decided: list[ClaimRelation] = []
-    for index, ((first, second, similarity), reading) in enumerate(zip(ordered, readings)):
-        if index < len(texts):
-            verdict = judge(first.text, second.text, reading)
-        else:
-            verdict = judge_across_languages(first, second)
+    for (first, second, similarity), verdict in zip(ordered, verdicts):
         if verdict is None:
             continue
         if verdict.reason == ClaimRelation.Reason.NUMERIC_MISMATCH:

@@ -1,5 +1,9 @@
 """The decision for one aligned pair: agree, contradict, or nothing to show.
 
+- **The same sentence** (letters and digits equal, case and punctuation aside) from two outlets
+  states the same fact: an agreement (``same_proposition``), without reading the model. Wire
+  copy and repeated quotes make these common, and the model, read on them, once called 41 such
+  pairs of a templated burst contradictions.
 - **Figures first.** Two figures in the same quantity frame (``frames``) that cannot both be true
   are a contradiction (``numeric_mismatch``, both figures kept); the same figure in the same frame
   is an agreement (``same_figure``) unless the NLI model reads the pair as a contradiction.
@@ -15,6 +19,7 @@ The two thresholds are operating points chosen for precision on the frozen real-
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from comparer.pipeline.relate import frames, outcomes
@@ -24,6 +29,7 @@ CONTRADICT_MIN = 0.70
 AGREE_MIN = 0.70
 NUMERIC_MISMATCH_SCORE = 0.9
 SAME_FIGURE_SCORE = 0.8
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -34,11 +40,17 @@ class Judgement:
     details: dict = field(default_factory=dict)
 
 
+def same_sentence(text_a: str, text_b: str) -> bool:
+    return _WORD.findall(text_a.casefold()) == _WORD.findall(text_b.casefold())
+
+
 def judge(text_a: str, text_b: str, reading: PairReading | None,
           contradict_min: float = CONTRADICT_MIN, agree_min: float = AGREE_MIN) -> Judgement | None:
     """The relation to show between two aligned claims, or ``None``."""
     from comparer.models import ClaimRelation
 
+    if same_sentence(text_a, text_b):
+        return Judgement("agree", 1.0, ClaimRelation.Reason.SAME_PROPOSITION)
     figures = frames.compare(text_a, text_b)
     details = {"nli": reading.as_details()} if reading is not None else {}
     if figures is not None and figures[0] == "contradict":
