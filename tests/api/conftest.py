@@ -14,12 +14,25 @@ def fresh_throttle_buckets():
     cache.clear()
 
 
-def _account(django_user_model, username: str, can_submit: bool):
+def _submit_permission():
     from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
 
+    from comparer.models import Article
+
+    # A transactional test earlier in this process (schemathesis, the worker tests; in any order under
+    # pytest-xdist) may have flushed the tables, permissions and content types included.
+    ContentType.objects.clear_cache()
+    permission, _ = Permission.objects.get_or_create(
+        codename="add_article", content_type=ContentType.objects.get_for_model(Article),
+        defaults={"name": "Can add article"})
+    return permission
+
+
+def _account(django_user_model, username: str, can_submit: bool):
     user = django_user_model.objects.create_user(username=username, password=f"pw-{username}-1")
     if can_submit:
-        user.user_permissions.add(Permission.objects.get(codename="add_article", content_type__app_label="comparer"))
+        user.user_permissions.add(_submit_permission())
     return user, Token.objects.create(user=user)
 
 
