@@ -22,6 +22,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from tests.api.conftest import _submit_permission
+
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
 CASES = {GenerationMode.POSITIVE: 15, GenerationMode.NEGATIVE: 10}  # per operation
@@ -30,19 +32,8 @@ CASES_ON_STORED_ROWS = 10  # detail operations again, with the id of a row that 
 
 @pytest.fixture
 def fuzz_partner(transactional_db, django_user_model):
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    from comparer.models import Article
-
-    # An earlier transactional test (a live server's) may have flushed the tables, permissions and
-    # content types included, so both are made again when missing.
-    ContentType.objects.clear_cache()
-    permission, _ = Permission.objects.get_or_create(
-        codename="add_article", content_type=ContentType.objects.get_for_model(Article),
-        defaults={"name": "Can add article"})
     user = django_user_model.objects.create_user(username="fuzzer", password="pw-fuzzer-1")
-    user.user_permissions.add(permission)
+    user.user_permissions.add(_submit_permission())
     return Token.objects.create(user=user)
 
 
