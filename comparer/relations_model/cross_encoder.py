@@ -81,8 +81,6 @@ class CrossEncoder:
         return result
 
     def _compute(self, pairs: Sequence[tuple[str, str]], progress: bool) -> np.ndarray:
-        import torch
-
         result = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
         if not pairs:
             return result
@@ -93,23 +91,47 @@ class CrossEncoder:
             from tqdm import tqdm
 
             starts = tqdm(starts, desc="cross-encoder", unit="batch")
-        with torch.inference_mode():
-            for start in starts:
-                rows = order[start:start + self.batch_size]
-                batch = self.tokenizer([pairs[i][0] for i in rows], [pairs[i][1] for i in rows],
-                                       truncation="longest_first", max_length=MAX_LENGTH, padding=True,
-                                       return_tensors="pt")
-                logits = self.model(**batch).logits.float()
-                result[rows] = torch.softmax(logits, dim=-1).numpy()
+        for start in starts:
+            rows = order[start:start + self.batch_size]
+            logits = self._logits([pairs[i][0] for i in rows], [pairs[i][1] for i in rows])
+            logits = logits - logits.max(axis=1, keepdims=True)
+            odds = np.exp(logits)
+            result[rows] = odds / odds.sum(axis=1, keepdims=True)
         return result
 
+    def _logits(self, firsts: list[str], seconds: list[str]) -> np.ndarray:
+        import torch
 
-def build(delta_path: Path | str | None = None, quantize: bool = True,
-          labels: Sequence[str] = HEAD_LABELS) -> CrossEncoder:
-    """The base MiniLM with the fine-tuned weights laid over it (a head with one output per label)."""
+        batch = self.tokenizer(firsts, seconds, truncation="longest_first", max_length=MAX_LENGTH, padding=True,
+                               return_tensors="pt")
+        with torch.inference_mode():
+            return self.model(**batch).logits.float().numpy()
+
+
+class OnnxCrossEncoder(CrossEncoder):
+    """The same cross-encoder run by ONNX Runtime from an int8 export (``onnx_session``).
+
+    Measured on 800 FNC-1 sentence pairs on the 2-core box: 1.4x faster than torch's dynamic int8
+    and closer to the float model (argmax agreement with fp32 0.865 against torch int8's 0.823;
+    SNLI dev 0.820 against 0.811), see bench/FINDINGS.md.
+    """
+
+    INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+    def __init__(self, session, tokenizer, batch_size: int = 64, labels: Sequence[str] = HEAD_LABELS):
+        super().__init__(None, tokenizer, batch_size=batch_size, labels=labels)
+        self.session = session
+
+    def _logits(self, firsts: list[str], seconds: list[str]) -> np.ndarray:
+        batch = self.tokenizer(firsts, seconds, truncation="longest_first", max_length=MAX_LENGTH, padding=True,
+                               return_tensors="np")
+        return self.session.run(None, {name: batch[name].astype(np.int64) for name in self.INPUTS})[0]
+
+
+def _fine_tuned_model(delta_path: Path | str | None, labels: Sequence[str]):
+    """The base MiniLM in float32 with the fine-tuned weights laid over it, and its tokenizer."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    import torch
     from safetensors.torch import load_file
     from transformers import AutoTokenizer, BertForSequenceClassification
     from transformers.utils import logging as hf_logging
@@ -129,15 +151,82 @@ def build(delta_path: Path | str | None = None, quantize: bool = True,
         raise ValueError(f"cross-encoder artefact does not match the base model: {unknown[:3]}")
     model.load_state_dict({name: tensor.float() for name, tensor in delta.items()}, strict=False)
     model.eval()
+    return model, AutoTokenizer.from_pretrained(base, local_files_only=True)
+
+
+def build(delta_path: Path | str | None = None, quantize: bool = True,
+          labels: Sequence[str] = HEAD_LABELS) -> CrossEncoder:
+    """The base MiniLM with the fine-tuned weights laid over it (a head with one output per label), in torch."""
+    model, tokenizer = _fine_tuned_model(delta_path, labels)
     if quantize:
-        # int8 linear layers: about twice as fast on CPU; validation figures are measured this way.
+        # int8 linear layers; validation figures are measured with the runtime the app uses.
         import warnings
+
+        import torch
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
     return CrossEncoder(model, tokenizer, labels=labels)
+
+
+def onnx_export_path(delta_path: Path | str | None = None) -> Path:
+    """Where the int8 ONNX export of an artefact is kept: ``var/relations_cache``, keyed by its SHA-1."""
+    from django.conf import settings
+
+    target = Path(delta_path or ARTIFACT_PATH)
+    return Path(settings.BASE_DIR) / "var" / "relations_cache" / f"{target.stem}-{artifact_sha1(target)[:16]}.int8.onnx"
+
+
+def export_onnx(delta_path: Path | str | None, labels: Sequence[str], target: Path) -> None:
+    """Export the float model to ONNX and quantise its weights to int8 (dynamic, per tensor).
+
+    Made from the shipped artefact and the installed base model, so nothing is downloaded; written
+    under a temporary name and moved into place, so processes exporting at once never read half a file.
+    """
+    import tempfile
+    import warnings
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model, tokenizer = _fine_tuned_model(delta_path, labels)
+    sample = tokenizer(["An example premise."], ["An example hypothesis."], return_tensors="pt")
+    inputs = tuple(sample[name] for name in OnnxCrossEncoder.INPUTS)
+    axes = {name: {0: "batch", 1: "tokens"} for name in OnnxCrossEncoder.INPUTS} | {"logits": {0: "batch"}}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        float_path, int8_path = Path(scratch) / "float.onnx", Path(scratch) / "int8.onnx"
+        with warnings.catch_warnings(), torch.inference_mode():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(model, inputs, str(float_path), input_names=list(OnnxCrossEncoder.INPUTS),
+                              output_names=["logits"], dynamic_axes=axes, opset_version=17, dynamo=False)
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)   # its advice to pre-process the graph first is for convolution nets
+        try:
+            quantize_dynamic(str(float_path), str(int8_path), weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
+        os.replace(int8_path, target)
+
+
+def build_onnx(delta_path: Path | str | None = None, labels: Sequence[str] = HEAD_LABELS,
+               threads: int | None = None) -> OnnxCrossEncoder:
+    """The fine-tuned cross-encoder in ONNX Runtime, exported on first use (a few seconds)."""
+    import onnxruntime
+    from transformers import AutoTokenizer
+
+    target = onnx_export_path(delta_path)
+    if not target.exists():
+        logger.info("exporting %s to %s (int8 ONNX, once)", delta_path or ARTIFACT_PATH, target)
+        export_onnx(delta_path, labels, target)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads or max(1, min(os.cpu_count() or 1, 4))
+    options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
+    tokenizer = AutoTokenizer.from_pretrained(base_model_path(), local_files_only=True)
+    return OnnxCrossEncoder(session, tokenizer, labels=labels)
 
 
 @functools.lru_cache(maxsize=4)

