@@ -209,6 +209,9 @@ def export_onnx(delta_path: Path | str | None, labels: Sequence[str], target: Pa
         finally:
             root.setLevel(level)
         os.replace(int8_path, target)
+    for stale in target.parent.glob(f"{Path(delta_path or ARTIFACT_PATH).stem}-*.onnx"):
+        if stale != target:   # exports of an earlier artefact
+            stale.unlink(missing_ok=True)
 
 
 def build_onnx(delta_path: Path | str | None = None, labels: Sequence[str] = HEAD_LABELS,
