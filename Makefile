@@ -63,6 +63,8 @@ bench-quick: $(STAMP) db-start
 	$(PY) bench/burst.py --quick
 	$(PY) bench/scale.py --quick
 	$(PY) bench/cluster.py --quick
+	$(PY) bench/alignment.py --ks 3,5
+	$(PY) bench/nli_runtime.py --pairs 200 --runtimes torch-int8,onnx-int8
 
 bench: $(STAMP) db-start
 	$(PY) bench/pipeline.py
@@ -70,6 +72,8 @@ bench: $(STAMP) db-start
 	$(PY) bench/burst.py
 	$(PY) bench/scale.py
 	$(PY) bench/cluster.py
+	$(PY) bench/alignment.py
+	$(PY) bench/nli_runtime.py
 
 # scale.py up to 1M claims (copied rounds of a 10k base; long on a small machine).
 bench-1m: $(STAMP) db-start
