@@ -82,7 +82,7 @@ def stage_timer():
 
 def reset(articles_too: bool) -> None:
     from comparer.models import Article, ClaimRelation, EmbeddingCache, Event, Outlet
-    from comparer.pipeline import embed
+    from comparer.pipeline import embed, multilingual
 
     ClaimRelation.objects.all().delete()
     if articles_too:
@@ -96,6 +96,7 @@ def reset(articles_too: bool) -> None:
     Event.objects.all().delete()
     EmbeddingCache.objects.all().delete()
     embed._memory.clear()
+    multilingual._memory.clear()   # the e5 memo too: a repeat run would otherwise skip that pass
     # Deleted rows stay in the HNSW graphs until vacuumed; every run starts from clean indexes.
     from django.db import connection
 
