@@ -217,8 +217,7 @@ def export_onnx(delta_path: Path | str | None, labels: Sequence[str], target: Pa
             stale.unlink(missing_ok=True)
 
 
-def build_onnx(delta_path: Path | str | None = None, labels: Sequence[str] = HEAD_LABELS,
-               threads: int | None = None) -> OnnxCrossEncoder:
+def build_onnx(delta_path: Path | str | None = None, labels: Sequence[str] = HEAD_LABELS) -> OnnxCrossEncoder:
     """The fine-tuned cross-encoder in ONNX Runtime, exported on first use (a few seconds)."""
     import onnxruntime
     from transformers import AutoTokenizer
@@ -228,7 +227,7 @@ def build_onnx(delta_path: Path | str | None = None, labels: Sequence[str] = HEA
         logger.info("exporting %s to %s (int8 ONNX, once)", delta_path or ARTIFACT_PATH, target)
         export_onnx(delta_path, labels, target)
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads or max(1, min(os.cpu_count() or 1, 4))
+    options.intra_op_num_threads = max(1, min(os.cpu_count() or 1, 4))
     options.log_severity_level = 3
     session = onnxruntime.InferenceSession(str(target), options, providers=["CPUExecutionProvider"])
     tokenizer = AutoTokenizer.from_pretrained(base_model_path(), local_files_only=True)
