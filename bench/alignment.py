@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import DATA, ROOT, emergent_rows, encode_cached, fnc1_bodies, fnc1_stances, log  # noqa: E402
+from common import (DATA, ROOT, body_claim_drafts, emergent_rows, encode_cached, fnc1_bodies,  # noqa: E402
+                    fnc1_stances, log)
 
 PACK = ROOT / "comparer" / "evaluation" / "devpack" / "pairs.tsv"
 # The judged text was cut from its document by the pack's own splitter; the pipeline's split of
@@ -78,9 +79,9 @@ class Event:
 
 def fnc1_events():
     from comparer.pipeline.claims import extract_claims
-    from comparer.pipeline.ingest import normalize_text
 
-    bodies = fnc1_bodies()
+    # The pipeline's claim split of every body, cached beside the other benchmarks' (common.py).
+    split = body_claim_drafts(fnc1_bodies())
     stances = fnc1_stances()
     headline_ids: dict[str, int] = {}
     for row in stances:
@@ -92,12 +93,6 @@ def fnc1_events():
         headline_of[hid] = row["Headline"]
         if row["Stance"] != "unrelated":
             related[hid].add(int(row["Body ID"]))
-    split: dict[int, list] = {}
-
-    def drafts_of(body_id: int) -> list:
-        if body_id not in split:
-            split[body_id] = extract_claims(title="", text=normalize_text(bodies[body_id]))
-        return split[body_id]
 
     def event_for(source_a: str, source_b: str) -> tuple[Event, str, str] | None:
         kind_a, id_a = source_a.split(":")[1:3]
@@ -109,7 +104,7 @@ def fnc1_events():
             if not both:
                 return None
             hid = max(both, key=lambda h: (len(related[h]), -h))
-        articles = {f"body:{b}": drafts_of(b) for b in sorted(related[hid])}
+        articles = {f"body:{b}": split[b] for b in sorted(related[hid])}
         articles[f"headline:{hid}"] = extract_claims(title=headline_of[hid], text="")
         return Event(articles), f"{kind_a}:{id_a}", f"body:{id_b}"
 
