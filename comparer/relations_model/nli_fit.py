@@ -40,6 +40,11 @@ FREEZE_LAYERS = 2
 MAX_LENGTH = 128
 # The small in-domain sets are repeated so that SNLI's 100k captions do not drown them.
 REPEAT = {"snli": 1, "sick": 2, "rte3": 3, "emergent": 2}
+# A second, shorter pass over the sets nearer the product's text (set by measurement; see
+# bench/FINDINGS.md "NLI focus pass"), at a lower rate so the first pass is refined, not undone.
+FOCUS_EPOCHS = 0.0
+FOCUS_LR = 2e-5
+FOCUS_SNLI_ROWS = 10_000
 EMERGENT_STANCE = {"for": "entailment", "against": "contradiction", "observing": "neutral"}
 SICK_DIRECTION = {"entails": "entailment", "neutral": "neutral", "contradicts": "contradiction"}
 
@@ -118,13 +123,19 @@ class Trainer:
         self.freeze_layers = freeze_layers
         self.tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
 
-    def new_model(self):
+    def new_model(self, init: Path | None = None):
+        """The base model with a fresh head, or with an earlier fit's delta (``init``) laid over it."""
         import torch
         from transformers import BertForSequenceClassification
 
         torch.manual_seed(self.seed)
         model = BertForSequenceClassification.from_pretrained(self.base, num_labels=len(NLI_LABELS),
                                                               local_files_only=True, dtype=torch.float32)
+        if init is not None:
+            from safetensors.torch import load_file
+
+            delta = load_file(str(init))
+            model.load_state_dict({name: tensor.float() for name, tensor in delta.items()}, strict=False)
         for name, parameter in model.named_parameters():
             parameter.requires_grad = not frozen(name, self.freeze_layers)
         return model.to(self.device)
@@ -159,14 +170,15 @@ class Trainer:
         generator.shuffle(batches)
         return batches
 
-    def fit(self, rows: list[dict], epochs: float, log=print):
+    def fit(self, rows: list[dict], epochs: float, log=print, model=None, lr: float | None = None,
+            desc: str = "nli fit"):
         import torch
         from tqdm import tqdm
 
         expanded = [r for r in rows for _ in range(REPEAT.get(r["source"], 1))]
-        model = self.new_model()
+        model = model if model is not None else self.new_model()
         trainable = [p for p in model.parameters() if p.requires_grad]
-        optimizer = torch.optim.AdamW(trainable, lr=self.lr, weight_decay=0.01)
+        optimizer = torch.optim.AdamW(trainable, lr=lr or self.lr, weight_decay=0.01)
         generator = random.Random(self.seed)
         plan = []
         for epoch in range(math.ceil(epochs)):
@@ -180,7 +192,7 @@ class Trainer:
         loss_fn = torch.nn.CrossEntropyLoss()
         model.train()
         started, running = time.time(), 0.0
-        bar = tqdm(plan, desc="nli fit", unit="batch", mininterval=10)
+        bar = tqdm(plan, desc=desc, unit="batch", mininterval=10)
         for step, batch_rows in enumerate(bar, start=1):
             labels = torch.tensor([NLI_INDEX[r["label"]] for r in batch_rows], device=self.device)
             with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=self.device == "cuda"):
@@ -197,6 +209,13 @@ class Trainer:
                 running = 0.0
         log(f"fit: {sum(len(b) for b in plan)} rows in {time.time() - started:.0f}s")
         return model
+
+
+def focus_rows(train: list[dict], snli_rows: int, seed: int) -> list[dict]:
+    """The smaller human-judged sets (SICK, RTE-3, Emergent) with a random share of SNLI."""
+    snli = [r for r in train if r["source"] == "snli"]
+    random.Random(seed).shuffle(snli)
+    return [r for r in train if r["source"] != "snli"] + snli[:snli_rows]
 
 
 def save_delta(model, path: Path, freeze_layers: int = FREEZE_LAYERS) -> int:
@@ -229,6 +248,15 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="train on only N random rows (a smoke test)")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--freeze-layers", type=int, default=FREEZE_LAYERS)
+    parser.add_argument("--init", type=Path, default=None,
+                        help="start from this earlier artefact (a delta over the base) instead of the base model")
+    parser.add_argument("--main-epochs", type=float, default=None,
+                        help="epochs over all sources (default: --epochs; 0 with --init runs the focus pass only)")
+    parser.add_argument("--focus-epochs", type=float, default=FOCUS_EPOCHS,
+                        help="then epochs over the sentence-pair sets other than SNLI, with an SNLI rehearsal")
+    parser.add_argument("--focus-lr", type=float, default=FOCUS_LR)
+    parser.add_argument("--focus-snli", type=int, default=FOCUS_SNLI_ROWS,
+                        help="SNLI rows mixed into the focus pass so that its broad coverage is not forgotten")
     args = parser.parse_args(argv)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     if args.threads:
@@ -252,7 +280,14 @@ def main(argv=None) -> int:
     trainer = Trainer(args.base or base_model_path(), device, args.batch_size, args.lr, args.seed,
                       args.freeze_layers)
     started = time.time()
-    model = trainer.fit(train, args.epochs, log=log)
+    main_epochs = args.epochs if args.main_epochs is None else args.main_epochs
+    model = trainer.new_model(args.init)
+    if main_epochs:
+        model = trainer.fit(train, main_epochs, log=log, model=model)
+    if args.focus_epochs:
+        focus = focus_rows(train, args.focus_snli, args.seed)
+        log(f"focus pass: {len(focus)} rows, {args.focus_epochs} epochs at lr {args.focus_lr}")
+        model = trainer.fit(focus, args.focus_epochs, log=log, model=model, lr=args.focus_lr, desc="nli focus")
     fit_seconds = time.time() - started
     count = save_delta(model, args.out / "nli.safetensors", args.freeze_layers)
     results = {}
@@ -261,7 +296,9 @@ def main(argv=None) -> int:
         np.save(args.out / f"heldout_{source}.npy", proba)
         results[source] = figures(rows, proba)
         log(f"held out {source}: {json.dumps(results[source])}")
-    json.dump({"figures": results, "fit_seconds": round(fit_seconds), "epochs": args.epochs, "lr": args.lr,
+    json.dump({"figures": results, "fit_seconds": round(fit_seconds), "epochs": main_epochs, "lr": args.lr,
+               "init": str(args.init) if args.init else None, "focus_epochs": args.focus_epochs,
+               "focus_lr": args.focus_lr, "focus_snli": args.focus_snli,
                "batch_size": args.batch_size, "repeat": REPEAT, "train_rows": counts, "max_length": MAX_LENGTH,
                "device": device, "parameters_saved": count, "seed": args.seed,
                "freeze_layers": args.freeze_layers},
