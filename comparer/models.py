@@ -111,6 +111,11 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=Q(url__isnull=False), name="article_unique_url"),
         ]
+        # Analysis asks whether the corpus holds any article not in English (``run.multilingual_corpus``);
+        # in an English-only corpus this index is empty and the answer costs nothing.
+        indexes = [
+            models.Index(fields=["language"], condition=~Q(language__in=["en", ""]), name="article_other_language"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import numpy as np
+from django.db import connection
 from django.db.models import F, Q
 from pgvector.django import CosineDistance
 
@@ -37,6 +38,7 @@ SYNDICATION_RATIO = 90        # rapidfuzz ratio above which two texts are copies
 PLACE_BONUS = 0.02            # per shared place or actor, capped at 3
 SYNDICATION_SIZE_MARGIN = 0.25  # byte-size window of possible originals (the text check is +-20% characters)
 SYNDICATION_SENTENCES = 50    # sentences of the new article looked up by exact text hash
+XCENTROID_ARTICLES = 20       # articles per English event whose leads make its multilingual centroid late
 SYNDICATION_SEEDS = 2         # lead claims of the new article whose nearest claims point at candidates
 SYNDICATION_NEIGHBOURS = 40   # nearest claims (and exact-sentence matches) looked at per lookup
 SYNDICATION_CANDIDATES = 20   # articles whose text is then compared (twice this with claim vectors)
@@ -273,6 +275,8 @@ def choose_event(article: Article, claims: list[Claim]) -> tuple[Event, bool]:
                 | Q(first_seen__lte=article.published_at + EVENT_WINDOW,
                     last_seen__gte=article.published_at - EVENT_WINDOW))
         candidates = candidates.defer("centroid", "xcentroid")
+        if (article.language or "") not in ENGLISH:
+            give_xcentroids(candidates)
         nearest, xnearest = [], []
         if vector is not None:
             found = candidates.filter(centroid__isnull=False).annotate(distance=CosineDistance("centroid", vector))
@@ -327,6 +331,17 @@ def _event_entities(event_ids: list[int]) -> dict[int, set[str]]:
     return entities
 
 
+# Headlines count twice, as in the English centroid.
+_XCENTROID = ("l2_normalize(COALESCE(sum(claim.xvector) + sum(claim.xvector) FILTER (WHERE claim.is_headline), "
+              "sum(claim.xvector)))")
+_SET_XCENTROIDS_SQL = """
+UPDATE comparer_event AS event SET xcentroid = claims.xcentroid
+FROM (SELECT article.event_id, """ + _XCENTROID + """ AS xcentroid
+      FROM comparer_claim AS claim JOIN comparer_article AS article ON article.id = claim.article_id
+      WHERE article.event_id = ANY(%(events)s) AND claim.xvector IS NOT NULL
+      GROUP BY article.event_id) AS claims
+WHERE event.id = claims.event_id
+"""
 # One statement, so refreshing costs one round trip and no vector travels to Python to be summed.
 # Headlines count twice in the centroid: SUM(all) + SUM(headlines), normalised by pgvector.
 _REFRESH_EVENT_SQL = """
@@ -356,8 +371,7 @@ FROM (SELECT count(*) AS total, min(published_at) AS first_seen, max(published_a
                      sum(claim.embedding) FILTER (WHERE article.language IN ('en', '')))),
                  l2_normalize(COALESCE(sum(claim.embedding) + sum(claim.embedding) FILTER (WHERE claim.is_headline),
                                        sum(claim.embedding)))) AS centroid,
-             l2_normalize(COALESCE(sum(claim.xvector) + sum(claim.xvector) FILTER (WHERE claim.is_headline),
-                                   sum(claim.xvector))) AS xcentroid
+             """ + _XCENTROID + """ AS xcentroid
       FROM comparer_claim AS claim JOIN comparer_article AS article ON article.id = claim.article_id
       WHERE article.event_id = %(event)s) AS claims,
      (SELECT count(*) FILTER (WHERE label = 'agree') AS agree,
@@ -574,6 +588,34 @@ def _cross_language_groups(claims: list[Claim], groups: list[list[Claim]], other
     order = {id(claim): position for position, claim in enumerate(claims)}
     groups.sort(key=lambda g: min(order[id(c)] for c in g))
     return {number: sorted(g, key=lambda c: order[id(c)]) for number, g in enumerate(groups)}
+
+
+def give_xcentroids(events) -> int:
+    """Give the English events among ``events`` that have no multilingual centroid one, from the
+    lead claims (``multilingual.ENGLISH_LEAD_POSITIONS``) of up to ``XCENTROID_ARTICLES`` articles
+    each, the earliest. Analysis of an English-only corpus encodes no multilingual vector; this is
+    how the first article in another language still finds their events. Returns the events given one."""
+    from comparer.pipeline import multilingual
+
+    lacking = list(events.filter(centroid__isnull=False, xcentroid__isnull=True).values_list("id", flat=True))
+    if not lacking:
+        return 0
+    sampled: dict[int, list[int]] = {}
+    for event_id, article_id in (Article.objects.filter(event_id__in=lacking)
+                                 .order_by("event_id", F("published_at").asc(nulls_last=True), "id")
+                                 .values_list("event_id", "id")):
+        chosen = sampled.setdefault(event_id, [])
+        if len(chosen) < XCENTROID_ARTICLES:
+            chosen.append(article_id)
+    leads = list(Claim.objects.filter(article_id__in=[a for ids in sampled.values() for a in ids],
+                                      position__lte=multilingual.ENGLISH_LEAD_POSITIONS, xvector__isnull=True)
+                 .only("id", "text", "position", "is_headline", "language"))
+    if leads:
+        multilingual.fill_xvectors(leads)
+        store_xvectors(leads)
+    with connection.cursor() as cursor:
+        cursor.execute(_SET_XCENTROIDS_SQL, {"events": lacking})
+        return cursor.rowcount
 
 
 def load_xvectors(claims: list[Claim]) -> None:

@@ -59,24 +59,29 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     return np.stack([_memory[t] for t in texts]).astype(np.float32)
 
 
-# English claims get a multilingual vector at analysis time only up to this position (headline,
-# standfirst and the first body sentences): enough for an article in another language to find their
-# event (``Event.xcentroid``), at a fraction of the encoding cost. The rest are encoded when their
-# event first holds a claim in another language (``cluster.load_xvectors``).
+# While the corpus holds articles in another language, English claims get a multilingual vector
+# at analysis time up to this position (headline, standfirst and the first body sentences): enough
+# for an article in another language to find their event (``Event.xcentroid``), at a fraction of
+# the encoding cost. The rest are encoded when their event first holds a claim in another language
+# (``cluster.load_xvectors``). In an English-only corpus not even the lead is encoded: the first
+# article in another language gives the events of its window their lead vectors then
+# (``cluster.give_xcentroids``).
 ENGLISH_LEAD_POSITIONS = 3
 ENGLISH = ("en", "")
 
 
-def needs_xvector_now(claim) -> bool:
+def needs_xvector_now(claim, *, english_leads: bool = True) -> bool:
     """Whether analysis encodes this claim's multilingual vector right away (see ``ENGLISH_LEAD_POSITIONS``)."""
-    return (getattr(claim, "language", "") or "") not in ENGLISH or claim.position <= ENGLISH_LEAD_POSITIONS
+    if (getattr(claim, "language", "") or "") not in ENGLISH:
+        return True
+    return english_leads and claim.position <= ENGLISH_LEAD_POSITIONS
 
 
-def fill_xvectors(claims, *, lead_only: bool = False) -> int:
+def fill_xvectors(claims, *, lead_only: bool = False, english_leads: bool = True) -> int:
     """Set ``xvector`` on the claims that lack it (does not save them); with ``lead_only``, on the
-    English claims only up to ``ENGLISH_LEAD_POSITIONS``. Returns how many texts were new."""
+    claims ``needs_xvector_now`` names. Returns how many texts were new."""
     pending = [claim for claim in claims if getattr(claim, "xvector", None) is None
-               and (not lead_only or needs_xvector_now(claim))]
+               and (not lead_only or needs_xvector_now(claim, english_leads=english_leads))]
     if not pending:
         return 0
     before = len(_memory)

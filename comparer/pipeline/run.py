@@ -69,6 +69,13 @@ def claims_from_text(article: Article) -> list[Claim]:
                   dates=d.dates, places=d.places, language=article.language or "") for d in drafts]
 
 
+def multilingual_corpus(articles: list[Article]) -> bool:
+    """Whether these articles or the stored ones include any not in English (``multilingual.ENGLISH``)."""
+    if any((article.language or "") not in multilingual.ENGLISH for article in articles):
+        return True
+    return Article.objects.exclude(language__in=multilingual.ENGLISH).exists()
+
+
 def prepare_claims(articles: list[Article], report: AnalysisReport | None = None, *, progress: bool = False,
                    skip_failures: bool = True) -> dict[int, list[Claim]]:
     """Every article's claims with their vectors, by article id; new claims are not stored.
@@ -96,11 +103,12 @@ def prepare_claims(articles: list[Article], report: AnalysisReport | None = None
             getattr(article, "_prefetched_objects_cache", {}).pop("claims", None)
     claims = [claim for article_claims in prepared.values() for claim in article_claims]
     stored_without_vector = [claim for claim in claims if claim.pk is not None and claim.embedding is None]
+    english_leads = multilingual_corpus(articles)
     stored_without_xvector = [claim for claim in claims if claim.pk is not None and claim.xvector is None
-                              and multilingual.needs_xvector_now(claim)]
+                              and multilingual.needs_xvector_now(claim, english_leads=english_leads)]
     with transaction.atomic():
         report.encoded += embed.fill_embeddings(claims, progress=progress)
-        multilingual.fill_xvectors(claims, lead_only=True)
+        multilingual.fill_xvectors(claims, lead_only=True, english_leads=english_leads)
         if stored_without_vector:
             Claim.objects.bulk_update(stored_without_vector, ["embedding"], batch_size=500)
         if stored_without_xvector:

@@ -57,3 +57,30 @@ def test_a_russian_report_of_another_happening_opens_its_own_event(demo_corpus):
     assert article.language == "ru"
     assert article.event_id is not None
     assert list(article.event.articles.values_list("id", flat=True)) == [article.id]
+
+
+def test_an_english_only_corpus_encodes_no_multilingual_vectors_until_another_language_arrives(db):
+    """English-only analysis skips the multilingual model; the first Russian report then gives the
+    English events of its window their multilingual centroid and still joins the exchange event."""
+    from pathlib import Path
+
+    from comparer.pipeline.ingest import ingest_paths
+    from comparer.pipeline.run import analyze
+
+    demo = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+    english = sorted(p for p in demo.glob("0*.json"))
+    assert len(english) == 8
+    assert not ingest_paths(english).errors
+    analyze()
+    assert not Claim.objects.filter(xvector__isnull=False).exists()
+    assert not Event.objects.filter(xcentroid__isnull=False).exists()
+
+    assert not ingest_paths([demo / "10_exchange-no-show-moscow-ru.json"]).errors
+    analyze()
+    russian = Article.objects.get(language="ru")
+    english_exchange = Article.objects.get(outlet__name__startswith="Sample Outlet C", title__icontains="exchange")
+    assert russian.event_id == english_exchange.event_id
+    assert Event.objects.filter(xcentroid__isnull=True).count() == 0, "every English event in the window has one"
+    # Only leads were encoded for the English events, and no English claim past them.
+    assert not Claim.objects.filter(language="en", position__gt=3, xvector__isnull=False).exclude(
+        event=russian.event).exists()
