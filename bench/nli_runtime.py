@@ -5,8 +5,8 @@
 The same fine-tuned artefact (``relations_model/artifacts/nli.safetensors``) run three ways:
 torch float32 (what training measured), torch dynamic int8, and ONNX Runtime int8 (the app's
 default, ``COMPARER_NLI_RUNTIME``). Prints, per runtime:
-- pairs per second on ``--pairs`` pairs of FNC-1 body sentences (length-sorted batches, each runtime's size as the
-  app's way; memo off) and the share of pairs whose label matches the float model's;
+- pairs per second on ``--pairs`` pairs of FNC-1 body sentences (length-sorted batches of the size
+  each runtime uses in the app; memo off) and the share of pairs whose label matches the float model's;
 - accuracy and contradiction-F1 on the training script's held-out sets (``nli_fit.load_rows``):
   SNLI dev, SICK TRIAL, RTE-3 dev's every fourth pair, Emergent's held-out fifth of the claims.
 Last line: ``SUMMARY nli-runtime: <runtime> N pairs/s ...``.
