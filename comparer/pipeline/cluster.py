@@ -29,6 +29,7 @@ EVENT_SIMILARITY = 0.72       # article-to-event cosine similarity needed to joi
 # events): English-English matching stays on MiniLM.
 XEVENT_SIMILARITY = 0.91
 XEVENT_SAME_LANGUAGE = 0.945
+XCENTROID_ARTICLES = 20       # articles of an English event whose leads make its late multilingual centroid
 ENGLISH = ("en", "")          # languages the English model's vectors are read for ("" = not known)
 EVENT_WINDOW = timedelta(days=5)
 EVENT_CANDIDATES = 10
@@ -38,7 +39,6 @@ SYNDICATION_RATIO = 90        # rapidfuzz ratio above which two texts are copies
 PLACE_BONUS = 0.02            # per shared place or actor, capped at 3
 SYNDICATION_SIZE_MARGIN = 0.25  # byte-size window of possible originals (the text check is +-20% characters)
 SYNDICATION_SENTENCES = 50    # sentences of the new article looked up by exact text hash
-XCENTROID_ARTICLES = 20       # articles per English event whose leads make its multilingual centroid late
 SYNDICATION_SEEDS = 2         # lead claims of the new article whose nearest claims point at candidates
 SYNDICATION_NEIGHBOURS = 40   # nearest claims (and exact-sentence matches) looked at per lookup
 SYNDICATION_CANDIDATES = 20   # articles whose text is then compared (twice this with claim vectors)
@@ -320,8 +320,6 @@ SELECT event_id, speaker_normalized FROM comparer_claim
 
 
 def _event_entities(event_ids: list[int]) -> dict[int, set[str]]:
-    from django.db import connection
-
     entities: dict[int, set[str]] = {}
     with connection.cursor() as cursor:
         cursor.execute(_EVENT_ENTITIES_SQL, {"events": list(event_ids)})
@@ -342,6 +340,7 @@ FROM (SELECT article.event_id, """ + _XCENTROID + """ AS xcentroid
       GROUP BY article.event_id) AS claims
 WHERE event.id = claims.event_id
 """
+
 # One statement, so refreshing costs one round trip and no vector travels to Python to be summed.
 # Headlines count twice in the centroid: SUM(all) + SUM(headlines), normalised by pgvector.
 _REFRESH_EVENT_SQL = """
@@ -386,7 +385,6 @@ RETURNING event.title, event.first_seen, event.last_seen, event.outlet_count, ev
 def refresh_event(event: Event) -> None:
     """Recompute the event centroid, time span, counters and (unless curated) title from its
     articles, claims and relations, in the database, and set them on ``event`` too."""
-    from django.db import connection
     from django.utils import timezone
 
     with connection.cursor() as cursor:
@@ -674,8 +672,6 @@ def _create_clusters(new: list[tuple[ClaimCluster, list[Claim]]]) -> list[Claim]
 def _save_clusters(claims: list[Claim]) -> None:
     """Write each claim's ``cluster_id`` in one statement (``bulk_update`` builds a CASE over
     every id, several times slower at a few hundred claims)."""
-    from django.db import connection
-
     if not claims:
         return
     with connection.cursor() as cursor:
