@@ -423,7 +423,7 @@ class Stages:
              ("comparer.pipeline.multilingual", "fill_xvectors"), ("comparer.pipeline.multilingual", "encode"),
              ("comparer.pipeline.cluster", "find_syndication_source"),
              ("comparer.pipeline.cluster", "choose_event"), ("comparer.pipeline.cluster", "_score_candidates"),
-             ("comparer.pipeline.cluster", "_event_entities"), ("comparer.pipeline.cluster", "_event_languages"),
+             ("comparer.pipeline.cluster", "syndication_candidates"),
              ("comparer.pipeline.cluster", "give_xcentroids"), ("comparer.pipeline.stories", "place"),
              ("comparer.pipeline.run", "store_claims"),
              ("comparer.pipeline.cluster", "refresh_event"), ("comparer.pipeline.cluster", "cluster_claims"),

@@ -7,6 +7,7 @@ field they changed); every pipeline stage skips locked decisions.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
@@ -53,6 +54,11 @@ class Event(models.Model):
     claim_count = models.PositiveIntegerField(default=0)
     agree_count = models.PositiveIntegerField(default=0)
     contradict_count = models.PositiveIntegerField(default=0)
+    # Kept by ``refresh_event`` so that choosing an article's event reads them with the candidate
+    # events instead of scanning their articles and claims: its languages ("" = not known) and its
+    # most frequent places and speakers (``cluster.EVENT_ENTITY_LIMIT``).
+    languages = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    entities = ArrayField(models.TextField(), default=list, blank=True)
     locked = models.BooleanField(default=False, help_text="Curated: the pipeline never merges or renames it.")
     reviewed = models.BooleanField(default=False)
     # A running story's first event; set on its later parts (``pipeline.stories``).

@@ -37,6 +37,7 @@ REGROUP_UP_TO = 150           # events with at most this many free claims are re
 REGROUP_SHARE = 0.25          # ... and so are events where new claims are at least this share of them
 SYNDICATION_RATIO = 90        # rapidfuzz ratio above which two texts are copies of one another
 PLACE_BONUS = 0.02            # per shared place or actor, capped at 3
+EVENT_ENTITY_LIMIT = 200      # most frequent places and speakers kept on an event for that bonus
 SYNDICATION_SIZE_MARGIN = 0.25  # byte-size window of possible originals (the text check is +-20% characters)
 SYNDICATION_SENTENCES = 50    # sentences of the new article looked up by exact text hash
 SYNDICATION_SEEDS = 2         # lead claims of the new article whose nearest claims point at candidates
@@ -71,14 +72,6 @@ def article_xvector(claims: list[Claim]) -> np.ndarray | None:
     return unit(np.sum(weighted, axis=0)) if weighted else None
 
 
-def _event_languages(event_ids: list[int]) -> dict[int, set[str]]:
-    languages: dict[int, set[str]] = {}
-    for event_id, language in (Article.objects.filter(event_id__in=event_ids)
-                               .values_list("event_id", "language").distinct()):
-        languages.setdefault(event_id, set()).add(language or "")
-    return languages
-
-
 def _score_candidates(article: Article, claims: list[Claim], by_english: list[Event],
                       by_multilingual: list[Event]) -> Event | None:
     """The best event among the nearest ones, or ``None`` if none clears its bar.
@@ -93,25 +86,25 @@ def _score_candidates(article: Article, claims: list[Claim], by_english: list[Ev
     if not candidates:
         return None
     english_article = (article.language or "") in ENGLISH
-    languages = _event_languages(list(candidates))
     scored = []
     for event in candidates.values():
-        has_english = bool(languages.get(event.id, {""}) & set(ENGLISH))
+        languages = set(event.languages)
+        has_english = bool((languages or {""}) & set(ENGLISH))
         if english_article and has_english:
             if event not in by_english:
                 continue   # found only by the multilingual query: the English model ranks English pairs
             scored.append((event, 1 - event.distance, EVENT_SIMILARITY))
         elif event.xdistance is not None:
-            same_language = languages.get(event.id, set()) == {article.language or ""}
+            same_language = languages == {article.language or ""}
             scored.append((event, 1 - event.xdistance, XEVENT_SAME_LANGUAGE if same_language else XEVENT_SIMILARITY))
     scored = [(event, score, bar) for event, score, bar in scored if score + 3 * PLACE_BONUS >= bar]
     if not scored:
         return None
     mine = _entities(claims)
-    entity_sets = _event_entities([event.id for event, _, _ in scored])
     best, best_margin, best_score = None, -1.0, None
     for event, score, bar in scored:
-        shared = len(mine & entity_sets.get(event.id, set()))
+        # Lower-cased here, as ``_entities`` does: the database's lower() follows its locale.
+        shared = len(mine & {name.lower() for name in event.entities})
         margin = score + PLACE_BONUS * min(shared, 3) - bar
         if margin > best_margin:
             best, best_margin, best_score = event, margin, (score if bar == EVENT_SIMILARITY else None)
@@ -305,30 +298,6 @@ def choose_event(article: Article, claims: list[Claim]) -> tuple[Event, bool]:
     return event, opened
 
 
-# Distinct in the database: a candidate event of thousands of claims names a few dozen places and
-# speakers, and only those travel (the per-claim rows made this a third of a burst's event choice).
-_EVENT_ENTITIES_SQL = """
-SELECT claim.event_id, place.name
-  FROM comparer_claim AS claim
- CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(claim.places) = 'array'
-                                                   THEN claim.places ELSE '[]'::jsonb END) AS place(name)
- WHERE claim.event_id = ANY(%(events)s)
-UNION
-SELECT event_id, speaker_normalized FROM comparer_claim
- WHERE event_id = ANY(%(events)s) AND speaker_normalized <> ''
-"""
-
-
-def _event_entities(event_ids: list[int]) -> dict[int, set[str]]:
-    entities: dict[int, set[str]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_EVENT_ENTITIES_SQL, {"events": list(event_ids)})
-        for event_id, name in cursor.fetchall():
-            # Lower-cased here, as ``_entities`` does: the database's lower() follows its locale.
-            entities.setdefault(event_id, set()).add(name.lower())
-    return entities
-
-
 # Headlines count twice, as in the English centroid.
 _XCENTROID = ("l2_normalize(COALESCE(sum(claim.xvector) + sum(claim.xvector) FILTER (WHERE claim.is_headline), "
               "sum(claim.xvector)))")
@@ -339,6 +308,21 @@ FROM (SELECT article.event_id, """ + _XCENTROID + """ AS xcentroid
       WHERE article.event_id = ANY(%(events)s) AND claim.xvector IS NOT NULL
       GROUP BY article.event_id) AS claims
 WHERE event.id = claims.event_id
+"""
+
+# An event's most frequent places and speakers: a running story's event of 2,000 claims names a few
+# dozen, and matching needs only the frequent ones (``PLACE_BONUS`` counts at most 3 shared).
+_EVENT_ENTITIES_SQL = """
+SELECT name FROM (
+    SELECT place.name
+      FROM comparer_claim AS claim
+     CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(claim.places) = 'array'
+                                                       THEN claim.places ELSE '[]'::jsonb END) AS place(name)
+     WHERE claim.event_id = %(event)s
+    UNION ALL
+    SELECT speaker_normalized FROM comparer_claim WHERE event_id = %(event)s AND speaker_normalized <> ''
+) AS named
+GROUP BY name ORDER BY count(*) DESC, name LIMIT %(entity_limit)s
 """
 
 # One statement, so refreshing costs one round trip and no vector travels to Python to be summed.
@@ -353,12 +337,15 @@ UPDATE comparer_event AS event SET
     outlet_count = articles.outlets,
     agree_count = relations.agree,
     contradict_count = relations.contradict,
+    languages = articles.languages,
+    entities = ARRAY(""" + _EVENT_ENTITIES_SQL + """),
     title = CASE WHEN articles.total > 0 AND NOT event.locked AND NOT event.reviewed THEN (
         SELECT LEFT(title, 500) FROM comparer_article WHERE event_id = event.id
         ORDER BY published_at ASC NULLS LAST, id LIMIT 1) ELSE event.title END,
     updated_at = %(now)s
 FROM (SELECT count(*) AS total, min(published_at) AS first_seen, max(published_at) AS last_seen,
-             count(DISTINCT outlet_id) AS outlets
+             count(DISTINCT outlet_id) AS outlets,
+             COALESCE(array_agg(DISTINCT language), '{}') AS languages
       FROM comparer_article WHERE event_id = %(event)s) AS articles,
      (SELECT count(claim.id) AS total,
              -- The English model's centroid over the English (or unknown-language) claims when
@@ -378,7 +365,8 @@ FROM (SELECT count(*) AS total, min(published_at) AS first_seen, max(published_a
       FROM comparer_claimrelation WHERE event_id = %(event)s) AS relations
 WHERE event.id = %(event)s
 RETURNING event.title, event.first_seen, event.last_seen, event.outlet_count, event.claim_count,
-          event.agree_count, event.contradict_count, event.updated_at, vector_send(event.centroid)
+          event.agree_count, event.contradict_count, event.updated_at, event.languages, event.entities,
+          vector_send(event.centroid)
 """
 
 
@@ -388,12 +376,13 @@ def refresh_event(event: Event) -> None:
     from django.utils import timezone
 
     with connection.cursor() as cursor:
-        cursor.execute(_REFRESH_EVENT_SQL, {"event": event.id, "now": timezone.now()})
+        cursor.execute(_REFRESH_EVENT_SQL, {"event": event.id, "now": timezone.now(),
+                                            "entity_limit": EVENT_ENTITY_LIMIT})
         row = cursor.fetchone()
     if row is None:  # deleted meanwhile
         return
     (event.title, event.first_seen, event.last_seen, event.outlet_count, event.claim_count, event.agree_count,
-     event.contradict_count, event.updated_at, centroid) = row
+     event.contradict_count, event.updated_at, event.languages, event.entities, centroid) = row
     event.centroid = None if centroid is None else np.frombuffer(bytes(centroid), dtype=">f4", offset=4).astype(np.float32)
 
 

@@ -184,3 +184,44 @@ def test_assign_event_keeps_curator_pinned_event_and_syndication_link():
     copy.refresh_from_db()
     assert event.id == pinned_event.id and copy.event_id == pinned_event.id
     assert copy.syndicated_copy_of_id == other_source.id    # the curator's link, not the machine's
+
+
+@pytest.mark.django_db
+def test_refresh_keeps_the_events_languages_and_most_frequent_entities(monkeypatch):
+    monkeypatch.setattr(cluster, "EVENT_ENTITY_LIMIT", 2)
+    event = Event.objects.create(title="POW exchange")
+    english = article("Outlet A", "Exchange", "...", event=event)
+    russian = article("Outlet R", "Обмен", "...", event=event)
+    Article.objects.filter(id=russian.id).update(language="ru")
+    first, second = add_claims(english, NO_SHOW[:2], event)
+    (third,) = add_claims(russian, NO_SHOW[2:], event)
+    Claim.objects.filter(id=first.id).update(places=["Kyiv", "Istanbul"], speaker_normalized="Vladimir Medinsky")
+    Claim.objects.filter(id=second.id).update(places=["Kyiv"])
+    Claim.objects.filter(id=third.id).update(places=["Kyiv", "Istanbul"], speaker_normalized="")
+
+    cluster.refresh_event(event)
+
+    assert sorted(event.languages) == ["", "ru"]
+    assert event.entities == ["Kyiv", "Istanbul"]          # 3 and 2 mentions; the speaker's 1 is past the limit
+    stored = Event.objects.get(id=event.id)
+    assert (sorted(stored.languages), stored.entities) == (["", "ru"], ["Kyiv", "Istanbul"])
+
+    Article.objects.filter(id=russian.id).delete()       # what a curator's move leaves behind, then refreshed
+    cluster.refresh_event(event)
+    assert (event.languages, event.entities) == ([""], ["Kyiv", "Istanbul"])
+
+
+def test_shared_places_and_speakers_decide_between_equally_near_events():
+    # Neither event needs the database: the languages and entities travel on the event rows.
+    plain = Event(id=1, title="Exchange", languages=["en"], entities=["Geneva"])
+    named = Event(id=2, title="Exchange", languages=["en"], entities=["Istanbul", "Vladimir Medinsky"])
+    for candidate in (plain, named):
+        candidate.distance, candidate.xdistance = 1 - (cluster.EVENT_SIMILARITY + 0.01), None
+    new = Article(title="Exchange", text="...", language="en")
+    claims = [Claim(text=NO_SHOW[0], places=["istanbul"], speaker_normalized="Vladimir Medinsky")]
+
+    assert cluster._score_candidates(new, claims, [plain, named], []) is named
+    assert cluster._score_candidates(new, claims, [plain], []) is plain
+    far = Event(id=3, title="Other", languages=["en"], entities=["Istanbul"])
+    far.distance, far.xdistance = 1 - (cluster.EVENT_SIMILARITY - 4 * cluster.PLACE_BONUS), None
+    assert cluster._score_candidates(new, claims, [far], []) is None   # the bonus is capped at 3
