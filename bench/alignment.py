@@ -1,6 +1,6 @@
 """How many of the dev pack's judged agreements and contradictions claim alignment finds, per k.
 
-    .venv/bin/python bench/alignment.py [--ks 1,2,3,4,5,6,8]
+    .venv/bin/python bench/alignment.py [--ks 1,2,3,4,5,6,8] [--floors 0.5,0.6]
 
 The relate stage judges only the pairs ``relate.align`` keeps: each claim with its k nearest
 claims of other outlets in its event that share an anchor. A smaller k costs the NLI model less
@@ -49,9 +49,9 @@ def setup() -> None:
     django.setup()
 
 
-def read_pack() -> list[dict]:
+def read_pack(labels: tuple[str, ...] = ("agree", "contradict")) -> list[dict]:
     with PACK.open(encoding="utf-8", newline="") as handle:
-        return [row for row in csv.DictReader(handle, delimiter="\t") if row["label"] in ("agree", "contradict")]
+        return [row for row in csv.DictReader(handle, delimiter="\t") if row["label"] in labels]
 
 
 class Event:
@@ -157,33 +157,58 @@ def ecb_events():
     return event_for
 
 
-def aligned(event: Event, vectors: np.ndarray, k: int) -> set[tuple[int, int]]:
-    """The pairs the relate stage would judge in this event at ``k`` (``relate.aligned_pairs``'s steps)."""
+def aligned(event: Event, vectors: np.ndarray, k: int, floor: float) -> set[tuple[int, int]]:
+    """The pairs the relate stage would judge in this event at ``k`` and cosine ``floor`` (``relate.aligned_pairs``'s steps)."""
     from comparer.pipeline.relate import align
 
     outlets = np.array([hash(key) for key in event.keys])
     everyone = np.ones(len(event.drafts), dtype=bool)
-    near = align.nearest_pairs(vectors, outlets, everyone, np.arange(len(event.drafts)), k=k)
+    near = align.nearest_pairs(vectors, outlets, everyone, np.arange(len(event.drafts)), k=k, min_similarity=floor)
     words = [align.anchors(d.text) for d in event.drafts]
     kinds = [align.counted_kinds(d.numbers) for d in event.drafts]
     return {(i, j) for (i, j) in near if align.share_anchor(words[i], words[j], kinds[i], kinds[j])}
 
 
+def print_end_to_end(pack: list[dict], settings: list[tuple[int, float]], found_rows: dict[tuple, set[int]]) -> None:
+    """What the relate stage would show of the pack at each setting: a pair counts when aligned and judged."""
+    from comparer.pipeline.relate import judge_texts
+
+    verdicts = judge_texts([(row["a"], row["b"]) for row in pack])
+    gold = {label: sum(row["label"] == label for row in pack) for label in ("agree", "contradict")}
+    print("k, cosine floor | shown agree right/shown (recall) | shown contradict right/shown (recall)")
+    for setting in settings:
+        cells = []
+        for label in ("agree", "contradict"):
+            shown = [i for i in found_rows[setting] if verdicts[i] is not None and verdicts[i].label == label]
+            right = sum(pack[i]["label"] == label for i in shown)
+            cells.append(f"{right}/{len(shown)} ({right / gold[label]:.3f})")
+        print(f"{setting[0]}, {setting[1]:.2f} | " + " | ".join(cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--ks", default="1,2,3,4,5,6,8")
+    parser.add_argument("--floors", default=None,
+                        help="cosine floors to try (default: the shipped align.MIN_SIMILARITY)")
+    parser.add_argument("--judge", action="store_true",
+                        help="also judge the pack's pairs (its 'none' pairs too) and print what the whole relate "
+                             "stage would show at each setting: found and judged right, and wrong relations shown")
     args = parser.parse_args()
-    ks = [int(k) for k in args.ks.split(",")]
     setup()
+    from comparer.pipeline.relate import align
+
+    floors = [float(f) for f in args.floors.split(",")] if args.floors else [align.MIN_SIMILARITY]
+    ks = [(int(k), floor) for floor in floors for k in args.ks.split(",")]
     builders = {"fnc1": fnc1_events(), "emergent": emergent_events(), "ecbplus": ecb_events()}
-    pack = read_pack()
+    pack = read_pack(("agree", "contradict", "none") if args.judge else ("agree", "contradict"))
     log(f"{len(pack)} judged agree/contradict pairs in {PACK.relative_to(ROOT)}")
     found = {k: defaultdict(int) for k in ks}
+    found_rows: dict[tuple, set[int]] = defaultdict(set)   # setting -> indices into pack
     totals: dict[tuple[str, str], int] = defaultdict(int)
     lost = defaultdict(int)
     pair_counts = {k: [0, 0] for k in ks}   # pairs, claims (summed over distinct events)
     seen_events: set[tuple] = set()
-    for row in pack:
+    for index, row in enumerate(pack):
         family = row["source_a"].split(":")[0]
         built = builders[family](row["source_a"], row["source_b"])
         key = (row["label"], family)
@@ -200,18 +225,22 @@ def main() -> None:
         vectors = vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
         signature = tuple(sorted(set(event.keys)))
         for k in ks:
-            pairs = aligned(event, vectors, k)
+            pairs = aligned(event, vectors, *k)
             if (min(ia, ib), max(ia, ib)) in pairs:
                 found[k][key] += 1
+                found_rows[k].add(index)
             if signature not in seen_events:
                 pair_counts[k][0] += len(pairs)
                 pair_counts[k][1] += len(event.drafts)
         seen_events.add(signature)
+    if args.judge:
+        print_end_to_end(pack, ks, found_rows)
+    totals = {key: count for key, count in totals.items() if key[0] != "none"}
     labels = sorted(totals)
     print(f"dev pack pairs: {sum(totals.values())} ({', '.join(f'{l}/{f} {totals[(l, f)]}' for l, f in labels)})")
     for why, count in sorted(lost.items()):
         print(f"  not alignable at any k ({why}): {count}")
-    print("k | found agree | found contradict | " + " | ".join(f"{l}/{f}" for l, f in labels)
+    print("k, cosine floor | found agree | found contradict | " + " | ".join(f"{l}/{f}" for l, f in labels)
           + " | aligned pairs per claim")
     for k in ks:
         agree = sum(v for (l, _), v in found[k].items() if l == "agree")
@@ -219,11 +248,12 @@ def main() -> None:
         n_agree = sum(v for (l, _), v in totals.items() if l == "agree")
         n_contradict = sum(v for (l, _), v in totals.items() if l == "contradict")
         pairs, claims = pair_counts[k]
-        print(f"{k} | {agree}/{n_agree} {agree / n_agree:.3f} | {contradict}/{n_contradict} {contradict / n_contradict:.3f} | "
+        print(f"{k[0]}, {k[1]:.2f} | {agree}/{n_agree} {agree / n_agree:.3f} | {contradict}/{n_contradict} {contradict / n_contradict:.3f} | "
               + " | ".join(f"{found[k][key]}" for key in labels) + f" | {pairs / max(claims, 1):.2f}")
-    best = max(ks)
+    best = max(k for k, _ in ks)
     total = sum(totals.values())
-    print("SUMMARY alignment: " + " ".join(f"k={k} recall {sum(found[k].values()) / total:.3f}" for k in ks)
+    print("SUMMARY alignment: " + " ".join(f"k={k} floor {floor:.2f} recall {sum(found[(k, floor)].values()) / total:.3f}"
+                                           for k, floor in ks)
           + f" (of {total} judged pairs; k={best} is the ceiling of this alignment)")
 
 
