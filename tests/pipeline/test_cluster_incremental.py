@@ -152,6 +152,38 @@ def test_syndicated_copy_is_found_among_many_articles_of_the_same_size_and_windo
     assert len(cluster.syndication_candidates(copy)) <= cluster.SYNDICATION_CANDIDATES
 
 
+SIGN_OFF = "Reporting by the regional desk; editing by the night team."
+
+
+@pytest.mark.django_db
+def test_exact_sentences_find_the_source_when_a_shared_line_has_many_other_holders(monkeypatch):
+    """Each sentence is looked up for at most SYNDICATION_NEIGHBOURS holders: a sign-off that 60
+    earlier articles also carry uses up its lookup, and the source is found by its other sentences."""
+    monkeypatch.setattr(cluster, "SYNDICATION_SEEDS", 0)   # no vector neighbours: the sentences alone
+    # Stored first, so the sign-off's first holders in index order are these short notes (outside
+    # the size window), not the source.
+    for i in range(60):
+        note = article(f"Desk {i % 6}", f"Note {i}", f"Brief note {i}. " + SIGN_OFF, when=WHEN - timedelta(days=1))
+        Claim.objects.create(article=note, position=1, char_start=0, char_end=len(SIGN_OFF), text=SIGN_OFF,
+                             text_hash=text_hash(SIGN_OFF))
+    text = SIGN_OFF + " " + BODY * 3
+    source = article("Wire", "Shelling hits market", text, when=WHEN)
+    analysed(source)
+    # Retitled, as copies often are: the headline matches nothing.
+    copy = article("Reprinter", "Twelve wounded as market is shelled", text + "(Wire)", when=WHEN + timedelta(hours=2))
+    # Articles of exactly the copy's size in the window: without the sentence lookup, the
+    # closest-in-size fallback would take these, not the source.
+    Article.objects.bulk_create([
+        Article(outlet=outlet(f"Other {i % 5}"), title=f"Filler {i}", published_at=WHEN,
+                text=(f"Unrelated report {i:02d} about the harvest. " * 40)[:len(copy.text)],
+                content_hash=text_hash(f"filler {i}")) for i in range(2 * cluster.SYNDICATION_CANDIDATES)])
+    claims = analysed(copy)
+    assert SIGN_OFF in [c.text for c in claims]
+
+    assert source.id in cluster.syndication_candidates(copy, claims)
+    assert cluster.find_syndication_source(copy, claims) == source
+
+
 @pytest.mark.django_db
 def test_syndication_ignores_later_same_outlet_and_different_size_articles():
     original = article("Wire", "Shelling hits market", BODY * 3, when=WHEN)
