@@ -252,6 +252,7 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
 
         iterator = tqdm(batch, desc="analyse", unit="article")
     touched: dict[int, set[int]] = {}
+    sizes_at_full_refresh: dict[int, int] = {}  # claims of each event at its last full refresh (``cluster``)
     stored_by_event: dict[int, list[int]] = {}  # articles whose claims are stored, awaiting their event's relations
     prepared: dict[int, list[Claim]] = {}
     for index, article in enumerate(iterator):
@@ -269,7 +270,7 @@ def analyze(articles: Iterable[Article] | None = None, *, full: bool = False, pr
                     article_claims = prepare_claims([article], report, skip_failures=False)[article.id]
                 event, opened = cluster.choose_event(article, article_claims)
                 article_claims = store_claims(article, article_claims, event, report, opened_event=opened)
-                cluster.refresh_event(event)
+                cluster.refresh_event_while_placing(event, sizes_at_full_refresh)
                 touched.setdefault(event.id, set()).update(c.id for c in article_claims)
                 stored_by_event.setdefault(event.id, []).append(article.id)
             report.articles += 1

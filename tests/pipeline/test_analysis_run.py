@@ -271,3 +271,31 @@ def test_a_broken_constraint_other_than_a_concurrent_copy_is_not_taken_for_one()
     with pytest.raises(IntegrityError):
         run.store_claims(article, claims, Event.objects.create(title="exchange"), run.AnalysisReport())
     assert not Claim.objects.filter(article=article).exists()
+
+
+@pytest.mark.django_db
+def test_events_refreshed_lightly_while_articles_join_are_whole_after_the_run(monkeypatch):
+    import numpy as np
+
+    from comparer.pipeline import cluster
+
+    monkeypatch.setattr(cluster, "REFRESH_IN_FULL_UNDER", 0)   # every event is "large"
+    monkeypatch.setattr(cluster, "REFRESH_GROWTH", 100.0)      # and never grows enough while placing
+    full = []
+    real_refresh = cluster.refresh_event
+    monkeypatch.setattr(cluster, "refresh_event", lambda event: full.append(event.id) or real_refresh(event))
+    articles = _ingest(*DEMO)
+    report = analyze(articles)
+    assert report.failed == 0 and report.articles == len(DEMO)
+    events = list(Event.objects.filter(articles__in=articles).distinct())
+    # Each event: once in full when its first article placed it, once at the end of the run.
+    assert sorted(full) == sorted([e.id for e in events] * 2)
+    fields = ("title", "first_seen", "last_seen", "outlet_count", "claim_count", "agree_count",
+              "contradict_count", "languages", "entities")
+    assert max(e.articles.count() for e in events) >= 2   # so some article's refresh was the light one
+    for event in events:
+        stored = [getattr(event, f) for f in fields]
+        centroid = np.asarray(event.centroid)
+        real_refresh(event)
+        assert stored == [getattr(event, f) for f in fields]
+        assert np.allclose(centroid, event.centroid)

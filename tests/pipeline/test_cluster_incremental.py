@@ -243,6 +243,37 @@ def test_refresh_keeps_the_events_languages_and_most_frequent_entities(monkeypat
     assert (event.languages, event.entities) == ([""], ["Kyiv", "Istanbul"])
 
 
+@pytest.mark.django_db
+def test_a_large_event_is_refreshed_in_full_only_after_it_has_grown_by_the_set_share(monkeypatch):
+    monkeypatch.setattr(cluster, "REFRESH_IN_FULL_UNDER", 3)
+    monkeypatch.setattr(cluster, "REFRESH_GROWTH", 0.5)
+    event = Event.objects.create(title="POW exchange")
+    add_claims(article("Outlet A", "Exchange", "...", event=event), NO_SHOW[:2], event)
+    sizes: dict[int, int] = {}
+    assert cluster.refresh_event_while_placing(event, sizes)      # first time: in full
+    assert sizes == {event.id: 2}
+    add_claims(article("Outlet B", "Exchange", "...", event=event), NO_SHOW[2:], event)
+    assert cluster.refresh_event_while_placing(event, sizes)      # 2 claims: under the size for light refreshes
+    assert sizes == {event.id: 3}
+    centroid = Event.objects.get(id=event.id).centroid
+
+    later = article("Outlet R", "Обмен", "...", when=WHEN + timedelta(hours=5), event=event)
+    Article.objects.filter(id=later.id).update(language="ru")
+    (vehicles,) = add_claims(later, VEHICLES[:1], event)
+    Claim.objects.filter(id=vehicles.id).update(places=["Donetsk"])
+    assert not cluster.refresh_event_while_placing(event, sizes)  # 4 < 3 * 1.5: from the articles only
+    stored = Event.objects.get(id=event.id)
+    assert (stored.claim_count, stored.outlet_count, stored.last_seen) == (4, 3, WHEN + timedelta(hours=5))
+    assert sorted(stored.languages) == ["", "ru"] and (event.claim_count, event.last_seen) == (4, stored.last_seen)
+    assert list(stored.centroid) == list(centroid) and "Donetsk" not in stored.entities  # read at 3 claims
+
+    add_claims(article("Outlet C", "Vehicles", "...", event=event), VEHICLES[1:], event)
+    assert cluster.refresh_event_while_placing(event, sizes)      # 5 >= 4.5: in full again
+    stored = Event.objects.get(id=event.id)
+    assert stored.claim_count == 5 and "Donetsk" in stored.entities
+    assert list(stored.centroid) != list(centroid)
+
+
 def test_shared_places_and_speakers_decide_between_equally_near_events():
     # Neither event needs the database: the languages and entities travel on the event rows.
     plain = Event(id=1, title="Exchange", languages=["en"], entities=["Geneva"])
