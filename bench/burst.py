@@ -426,6 +426,7 @@ class Stages:
              ("comparer.pipeline.cluster", "syndication_candidates"),
              ("comparer.pipeline.cluster", "give_xcentroids"), ("comparer.pipeline.stories", "place"),
              ("comparer.pipeline.run", "store_claims"),
+             ("comparer.pipeline.cluster", "refresh_event_while_placing"),
              ("comparer.pipeline.cluster", "refresh_event"), ("comparer.pipeline.cluster", "cluster_claims"),
              ("comparer.pipeline.cluster", "_attach_claims"), ("comparer.pipeline.cluster", "_regroup_claims"),
              ("comparer.pipeline.propositions", "group_propositions"),
