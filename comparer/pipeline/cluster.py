@@ -338,20 +338,13 @@ SELECT name FROM (
 GROUP BY name ORDER BY count(*) DESC, name LIMIT %(entity_limit)s
 """
 
-# One statement, so refreshing costs one round trip and no vector travels to Python to be summed.
-# Headlines count twice in the centroid: SUM(all) + SUM(headlines), normalised by pgvector.
-_REFRESH_EVENT_SQL = """
-UPDATE comparer_event AS event SET
-    centroid = claims.centroid,
-    xcentroid = claims.xcentroid,
-    claim_count = claims.total,
+# What both refreshes read from the event's articles alone: its title (unless curated), time span,
+# outlets and languages.
+_EVENT_ARTICLE_FIELDS_SQL = """
     first_seen = articles.first_seen,
     last_seen = articles.last_seen,
     outlet_count = articles.outlets,
-    agree_count = relations.agree,
-    contradict_count = relations.contradict,
     languages = articles.languages,
-    entities = ARRAY(""" + _EVENT_ENTITIES_SQL + """),
     title = CASE WHEN articles.total > 0 AND NOT event.locked AND NOT event.reviewed THEN (
         SELECT LEFT(title, 500) FROM comparer_article WHERE event_id = event.id
         ORDER BY published_at ASC NULLS LAST, id LIMIT 1) ELSE event.title END,
@@ -359,7 +352,18 @@ UPDATE comparer_event AS event SET
 FROM (SELECT count(*) AS total, min(published_at) AS first_seen, max(published_at) AS last_seen,
              count(DISTINCT outlet_id) AS outlets,
              COALESCE(array_agg(DISTINCT language), '{}') AS languages
-      FROM comparer_article WHERE event_id = %(event)s) AS articles,
+      FROM comparer_article WHERE event_id = %(event)s) AS articles"""
+
+# One statement, so refreshing costs one round trip and no vector travels to Python to be summed.
+# Headlines count twice in the centroid: SUM(all) + SUM(headlines), normalised by pgvector.
+_REFRESH_EVENT_SQL = """
+UPDATE comparer_event AS event SET
+    centroid = claims.centroid,
+    xcentroid = claims.xcentroid,
+    claim_count = claims.total,
+    agree_count = relations.agree,
+    contradict_count = relations.contradict,
+    entities = ARRAY(""" + _EVENT_ENTITIES_SQL + """),""" + _EVENT_ARTICLE_FIELDS_SQL + """,
      (SELECT count(claim.id) AS total,
              -- The English model's centroid over the English (or unknown-language) claims when
              -- there are any: its vectors of Russian text say little. Otherwise over all claims.
@@ -405,19 +409,7 @@ _REFRESH_EVENT_ARTICLES_SQL = """
 UPDATE comparer_event AS event SET
     claim_count = (SELECT count(*) FROM comparer_claim AS claim
                    JOIN comparer_article AS article ON article.id = claim.article_id
-                   WHERE article.event_id = %(event)s),
-    first_seen = articles.first_seen,
-    last_seen = articles.last_seen,
-    outlet_count = articles.outlets,
-    languages = articles.languages,
-    title = CASE WHEN articles.total > 0 AND NOT event.locked AND NOT event.reviewed THEN (
-        SELECT LEFT(title, 500) FROM comparer_article WHERE event_id = event.id
-        ORDER BY published_at ASC NULLS LAST, id LIMIT 1) ELSE event.title END,
-    updated_at = %(now)s
-FROM (SELECT count(*) AS total, min(published_at) AS first_seen, max(published_at) AS last_seen,
-             count(DISTINCT outlet_id) AS outlets,
-             COALESCE(array_agg(DISTINCT language), '{}') AS languages
-      FROM comparer_article WHERE event_id = %(event)s) AS articles
+                   WHERE article.event_id = %(event)s),""" + _EVENT_ARTICLE_FIELDS_SQL + """
 WHERE event.id = %(event)s
 RETURNING event.title, event.first_seen, event.last_seen, event.outlet_count, event.claim_count,
           event.updated_at, event.languages
