@@ -41,6 +41,10 @@ class PairReading:
         return min(self.entails_ab, self.entails_ba)
 
     def as_details(self) -> dict:
+        """What is stored with a relation; a reading of A→B only says so rather than repeat it as B→A."""
+        if not self.both_ways:
+            return {"entails_ab": round(self.entails_ab, 3), "contradiction_ab": round(self.contradiction, 3),
+                    "read": "a_to_b"}
         return {"entails_ab": round(self.entails_ab, 3), "entails_ba": round(self.entails_ba, 3),
                 "contradiction": round(self.contradiction, 3)}
 
@@ -91,8 +95,8 @@ def pair_readings(pairs: Sequence[tuple[str, str]], model=None, progress: bool =
     those bars. Agreement needs both entailments at ``agree_min``; contradiction needs the mean of
     both contradiction probabilities at ``contradict_min``, out of reach once A→B's is below
     ``2 * contradict_min - 1``. Most aligned pairs are neither, so this halves the model's work; a
-    pair not read back gets B→A = A→B, which decides the same (and is never stored: it decides
-    nothing). Without ``decide_at`` (the evaluation's curves), every pair is read both ways.
+    pair not read back gets B→A = A→B, which decides the same; stored with a relation decided by its
+    figures or fates, it says it was read one way (``as_details``). Without ``decide_at`` (the evaluation's curves), every pair is read both ways.
     """
     if not pairs:
         return []

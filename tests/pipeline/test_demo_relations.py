@@ -35,6 +35,19 @@ def test_casualty_figures_show_as_numeric_mismatch_with_both_values(demo_corpus)
     assert relation.details["a"]["frame"]["counted"] == relation.details["b"]["frame"]["counted"] == "soldiers"
     assert relation.details["a"]["frame"]["fate"] == "killed"
     assert {relation.details["a"]["outlet"], relation.details["b"]["outlet"]} >= {"Sample Outlet A (Kyiv)"}
+    # Figures that cannot both be true decide whatever the model reads, so it was not asked.
+    assert all("nli" not in r.details for r in mismatches)
+
+
+@pytest.mark.django_db
+def test_a_stored_reading_says_whether_the_model_read_the_pair_both_ways(demo_corpus):
+    readings = [r.details["nli"] for r in ClaimRelation.objects.all() if "nli" in r.details]
+    assert readings
+    for reading in readings:
+        if reading.get("read") == "a_to_b":
+            assert set(reading) == {"entails_ab", "contradiction_ab", "read"}
+        else:
+            assert set(reading) == {"entails_ab", "entails_ba", "contradiction"}
 
 
 @pytest.mark.django_db

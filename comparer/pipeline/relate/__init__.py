@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from comparer.models import Claim, ClaimRelation, Event
-from comparer.pipeline.relate import align
+from comparer.pipeline.relate import align, frames
 from comparer.pipeline.relate.decide import (AGREE_MIN, CONTRADICT_MIN, NUMERIC_MISMATCH_SCORE, SAME_FIGURE_SCORE,
                                              Judgement, judge, same_sentence)
 
@@ -151,8 +151,10 @@ def relate_event(event: Event, only_claim_ids: set[int] | None = None, progress:
                for i, j, similarity in pairs]
     model = nli.load_nli()
     texts = [(first.text, second.text) for first, second, _ in ordered]
-    # The same sentence twice is an agreement whatever the model says (``decide``): not read.
-    unread = [i for i, (a, b) in enumerate(texts) if model is None or not same_sentence(a, b)]
+    # The same sentence twice is an agreement, and figures that cannot both be true are a
+    # contradiction, whatever the model says (``decide``): neither is read.
+    unread = [i for i, (a, b) in enumerate(texts)
+              if model is None or not (same_sentence(a, b) or frames.figures_conflict(a, b))]
     readings: list = [None] * len(texts)
     if model is not None:
         read = nli.pair_readings([texts[i] for i in unread], model=model, progress=progress,
@@ -165,12 +167,6 @@ def relate_event(event: Event, only_claim_ids: set[int] | None = None, progress:
     readings += [None] * len(crossing)
     verdicts = [judge(first.text, second.text, reading) if index < len(texts) else judge_across_languages(first, second)
                 for index, ((first, second, _), reading) in enumerate(zip(ordered, readings))]
-    # A pair decided by its figures or fates may have been read one way only (that could not change
-    # its decision): read it back too, so the stored reading is the model's whole one.
-    partial = [i for i, verdict in enumerate(verdicts)
-               if verdict is not None and readings[i] is not None and not readings[i].both_ways]
-    for i, reading in zip(partial, nli.pair_readings([texts[i] for i in partial], model=model) if partial else []):
-        verdicts[i] = judge(texts[i][0], texts[i][1], reading)
     decided: list[ClaimRelation] = []
     for (first, second, similarity), verdict in zip(ordered, verdicts):
         if verdict is None:

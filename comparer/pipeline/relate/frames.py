@@ -168,3 +168,10 @@ def compare(text_a: str, text_b: str) -> tuple[str, dict] | None:
     if same is None:
         return None   # compatible figures that are not the same ("at least 70" / "about 100") decide nothing
     return "agree", {"a": _describe(same[0]), "b": _describe(same[1])}
+
+
+def figures_conflict(text_a: str, text_b: str) -> bool:
+    """Whether ``compare`` finds two figures in one frame that cannot both be true: a decision the
+    NLI model's reading cannot change (``decide``), so the pair need not be read."""
+    outcome = compare(text_a, text_b)
+    return outcome is not None and outcome[0] == "contradict"
