@@ -25,6 +25,7 @@ import hashlib
 import json
 import math
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -56,6 +57,81 @@ def _tsv(path: Path):
 
 def frozen(name: str, layers: int = FREEZE_LAYERS) -> bool:
     return name.startswith("bert.embeddings.") or any(name.startswith(f"bert.encoder.layer.{i}.") for i in range(layers))
+
+
+# Weak "neither" pairs from real news (``news_neutral_rows``): two sentences of different FNC-1
+# bodies that report one story the same way (both agree with or discuss its headline), neither a
+# near-paraphrase nor off the subject. SNLI's captions assume both sentences describe one scene,
+# so different details of one story read to a caption-trained model as a contradiction; on real
+# news they are the normal, neutral case.
+NEWS_NEUTRAL_COSINE = (0.45, 0.72)
+NEWS_NEUTRAL_PER_BODY_PAIR = 2
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”]?\s+(?=[\"'“]?[A-Z])")
+
+
+def devpack_fnc1_ids(devpack: Path) -> tuple[set[int], set[int]]:
+    """FNC-1 body ids and headline indexes the frozen dev pack uses: kept out of training."""
+    bodies, headlines = set(), set()
+    for row in _tsv(devpack):
+        for source in (row["source_a"], row["source_b"]):
+            parts = source.split(":")
+            if parts[0] == "fnc1" and parts[1] == "body":
+                bodies.add(int(parts[2]))
+            elif parts[0] == "fnc1" and parts[1] == "headline":
+                headlines.add(int(parts[2]))
+    return bodies, headlines
+
+
+def news_sentences(text: str) -> list[str]:
+    sentences = []
+    for paragraph in text.split("\n"):
+        for sentence in _SENTENCE_END.split(paragraph.strip()):
+            if 8 <= len(sentence.split()) <= 60:
+                sentences.append(sentence.strip())
+    return sentences
+
+
+def news_neutral_rows(data: Path, limit: int, seed: int, base: str, devpack: Path) -> list[dict]:
+    """Up to ``limit`` weak neutral pairs from FNC-1 train bodies of one story (none the dev pack uses)."""
+    from sentence_transformers import SentenceTransformer
+
+    csv.field_size_limit(1 << 30)
+    with open(data / "fnc1" / "train_bodies.csv", encoding="utf-8", newline="") as handle:
+        bodies = {int(row["Body ID"]): row["articleBody"] for row in csv.DictReader(handle)}
+    stories: dict[str, list[int]] = {}
+    headline_index: dict[str, int] = {}
+    with open(data / "fnc1" / "train_stances.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            headline_index.setdefault(row["Headline"], len(headline_index))
+            if row["Stance"] in ("agree", "discuss"):
+                stories.setdefault(row["Headline"], []).append(int(row["Body ID"]))
+    used_bodies, used_headlines = devpack_fnc1_ids(devpack)
+    kept = [sorted(set(ids)) for headline, ids in stories.items()
+            if headline_index[headline] not in used_headlines and not used_bodies & set(ids) and len(set(ids)) > 1]
+    generator = random.Random(seed)
+    generator.shuffle(kept)
+    encoder = SentenceTransformer(base, device="cpu")
+    rows: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    for ids in kept:
+        if len(rows) >= limit:
+            break
+        first, second = generator.sample(ids, 2)
+        a_sentences, b_sentences = news_sentences(bodies[first]), news_sentences(bodies[second])
+        if not a_sentences or not b_sentences:
+            continue
+        vectors = encoder.encode(a_sentences + b_sentences, normalize_embeddings=True, convert_to_numpy=True)
+        similarity = vectors[:len(a_sentences)] @ vectors[len(a_sentences):].T
+        low, high = NEWS_NEUTRAL_COSINE
+        candidates = [(i, j) for i in range(len(a_sentences)) for j in range(len(b_sentences))
+                      if low <= similarity[i, j] <= high]
+        generator.shuffle(candidates)
+        for i, j in candidates[:NEWS_NEUTRAL_PER_BODY_PAIR]:
+            pair = (a_sentences[i], b_sentences[j]) if generator.random() < 0.5 else (b_sentences[j], a_sentences[i])
+            if pair not in seen:
+                seen.add(pair)
+                rows.append({"a": pair[0], "b": pair[1], "label": "neutral", "source": "news_neutral"})
+    return rows[:limit]
 
 
 def held_out_emergent(claim_id: str) -> bool:
@@ -257,6 +333,10 @@ def main(argv=None) -> int:
     parser.add_argument("--focus-lr", type=float, default=FOCUS_LR)
     parser.add_argument("--focus-snli", type=int, default=FOCUS_SNLI_ROWS,
                         help="SNLI rows mixed into the focus pass so that its broad coverage is not forgotten")
+    parser.add_argument("--news-neutral", type=int, default=0,
+                        help="weak neutral pairs of real news (FNC-1 bodies of one story) added to the focus pass")
+    parser.add_argument("--focus-sources", default="snli,sick,rte3,emergent",
+                        help="sources of the focus pass (its SNLI share is --focus-snli rows)")
     args = parser.parse_args(argv)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     if args.threads:
@@ -285,7 +365,13 @@ def main(argv=None) -> int:
     if main_epochs:
         model = trainer.fit(train, main_epochs, log=log, model=model)
     if args.focus_epochs:
-        focus = focus_rows(train, args.focus_snli, args.seed)
+        sources = set(args.focus_sources.split(","))
+        focus = [r for r in focus_rows(train, args.focus_snli, args.seed) if r["source"] in sources]
+        if args.news_neutral:
+            devpack = Path(__file__).resolve().parents[1] / "evaluation" / "devpack" / "pairs.tsv"
+            neutral = news_neutral_rows(args.data, args.news_neutral, args.seed, args.base or base_model_path(), devpack)
+            log(f"news neutral: {len(neutral)} weak neutral pairs from FNC-1 train bodies outside the dev pack")
+            focus += neutral
         log(f"focus pass: {len(focus)} rows, {args.focus_epochs} epochs at lr {args.focus_lr}")
         model = trainer.fit(focus, args.focus_epochs, log=log, model=model, lr=args.focus_lr, desc="nli focus")
     fit_seconds = time.time() - started
@@ -299,6 +385,7 @@ def main(argv=None) -> int:
     json.dump({"figures": results, "fit_seconds": round(fit_seconds), "epochs": main_epochs, "lr": args.lr,
                "init": str(args.init) if args.init else None, "focus_epochs": args.focus_epochs,
                "focus_lr": args.focus_lr, "focus_snli": args.focus_snli,
+               "focus_sources": args.focus_sources, "news_neutral": args.news_neutral,
                "batch_size": args.batch_size, "repeat": REPEAT, "train_rows": counts, "max_length": MAX_LENGTH,
                "device": device, "parameters_saved": count, "seed": args.seed,
                "freeze_layers": args.freeze_layers},
