@@ -129,6 +129,37 @@ def test_conflicting_figures_contradict_whatever_the_model_reads():
     assert verdict.label == "contradict" and verdict.reason == "numeric_mismatch"
 
 
+def test_a_model_contradiction_between_two_negative_sentences_is_not_shown():
+    """Both sentences deny or negate: they take the same side, whatever the caption-trained model reads
+    (the real-coverage audit's "Ukraine denies..." / "There are no Russians..." was shown as a contradiction)."""
+    confident = _reading(contradiction=0.9)
+    assert judge("Ukraine denies Russian claims of advance.",
+                 "There are no Russians on the territory of the region.", confident) is None
+    assert judge("No one was injured in the fire.", "Nobody was hurt when the blaze hit the church.", confident) is None
+    one_sided = judge("The results from the test were released Wednesday.",
+                      "Results of the blood-alcohol test have not been released.", confident)
+    assert one_sided.label == "contradict" and one_sided.reason == "model"
+
+
+def test_real_paraphrases_that_both_negate_are_not_read_as_contradictions():
+    """ECB+ sentences (two reports of one church fire; two of one blood-alcohol test) through the real model."""
+    from comparer.pipeline.relate import judge_texts
+
+    paraphrase = ("No one was injured in the fire last night, which was intentionally set while people, including "
+                  "two children, were inside.",
+                  "No one was injured, but several people, including two children, were inside the church when "
+                  "the blaze started.")
+    conflict = ("The results from the test were released Wednesday and showed a level of 0.",
+                "Results of Williams' blood-alcohol test have not been released.")
+    from comparer.relations_model import nli
+
+    paraphrase_reading, conflict_reading = nli.pair_readings([paraphrase, conflict], model=nli.load_nli())
+    assert paraphrase_reading.contradiction >= 0.7, "the model itself reads the paraphrase as a contradiction"
+    verdict_paraphrase, verdict_conflict = judge_texts([paraphrase, conflict])
+    assert verdict_paraphrase is None or verdict_paraphrase.label != "contradict"
+    assert verdict_conflict is not None and verdict_conflict.label == "contradict"
+
+
 def test_the_same_figure_agrees_unless_the_model_reads_a_contradiction():
     a, b = "Ten people were killed in the blast.", "The blast killed 10 people, officials said."
     assert judge(a, b, _reading(ab=0.3, ba=0.3)).reason == "same_figure"
