@@ -152,8 +152,9 @@ def report_relations(happening_of: dict[str, str], audit: Path | None, audit_siz
 
     across = [r for r in relations if not one_happening(r)]
     contradictions = [r for r in relations if r.label == ClaimRelation.Label.CONTRADICT]
-    print(f"relations shown for {claims} check-worthy claims: " + ", ".join(f"{label} {n}" for label, n in by_label.items())
-          + "; by reason: " + ", ".join(f"{label}/{reason} {n}" for (label, reason), n in sorted(by_reason.items())))
+    print(f"relations shown for {claims} check-worthy claims: "
+          + ", ".join(f"{label} {n}" for label, n in by_label.items()) + "; by reason: "
+          + ", ".join(f"{label}/{reason} {n}" for (label, reason), n in sorted(by_reason.items())))
     print(f"contradictions per claim {len(contradictions) / max(claims, 1):.3f} "
           f"(at this rate {len(contradictions) / max(claims, 1) * 520:.0f} for 520 claims); "
           f"relations joining two different happenings: {len(across)} "

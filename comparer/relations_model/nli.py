@@ -96,7 +96,8 @@ def pair_readings(pairs: Sequence[tuple[str, str]], model=None, progress: bool =
     both contradiction probabilities at ``contradict_min``, out of reach once A→B's is below
     ``2 * contradict_min - 1``. Most aligned pairs are neither, so this halves the model's work; a
     pair not read back gets B→A = A→B, which decides the same; stored with a relation decided by its
-    figures or fates, it says it was read one way (``as_details``). Without ``decide_at`` (the evaluation's curves), every pair is read both ways.
+    figures or fates, it says it was read one way (``as_details``). Without ``decide_at`` (the
+    evaluation's curves), every pair is read both ways.
     """
     if not pairs:
         return []

@@ -369,7 +369,8 @@ def main(argv=None) -> int:
         focus = [r for r in focus_rows(train, args.focus_snli, args.seed) if r["source"] in sources]
         if args.news_neutral:
             devpack = Path(__file__).resolve().parents[1] / "evaluation" / "devpack" / "pairs.tsv"
-            neutral = news_neutral_rows(args.data, args.news_neutral, args.seed, args.base or base_model_path(), devpack)
+            neutral = news_neutral_rows(args.data, args.news_neutral, args.seed, args.base or base_model_path(),
+                                        devpack)
             log(f"news neutral: {len(neutral)} weak neutral pairs from FNC-1 train bodies outside the dev pack")
             focus += neutral
         log(f"focus pass: {len(focus)} rows, {args.focus_epochs} epochs at lr {args.focus_lr}")

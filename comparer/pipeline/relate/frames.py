@@ -17,6 +17,7 @@ frame's figures can all be true and one figure is the same on both sides, and ``
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -108,6 +109,13 @@ def _place(text: str, end: int) -> str:
 
 
 def figures(text: str) -> list[Figure]:
+    return list(_figures(text))
+
+
+# A claim is compared with up to k others, and ``relate_event`` asks ``figures_conflict`` before
+# ``decide`` asks ``compare``: each sentence's figures are read once.
+@functools.lru_cache(maxsize=50_000)
+def _figures(text: str) -> tuple[Figure, ...]:
     period = next((name for name, pattern in _PERIODS if pattern.search(text)), "")
     quantities = sorted(numbers.extract_quantities(text), key=lambda q: q["start"])
     found: list[Figure] = []
@@ -137,7 +145,7 @@ def figures(text: str) -> list[Figure]:
             second = Figure(kind, fate, conjoined.group("mod").lower(), side, figure.place, period, value, value,
                             value, conjoined.group(0).strip(" ,"))
             found += [second, _total(figure, second)]
-    return found
+    return tuple(found)
 
 
 def _total(first: Figure, second: Figure) -> Figure:
