@@ -25,7 +25,6 @@ import hashlib
 import json
 import math
 import random
-import re
 import sys
 import time
 from pathlib import Path
@@ -66,7 +65,6 @@ def frozen(name: str, layers: int = FREEZE_LAYERS) -> bool:
 # news they are the normal, neutral case.
 NEWS_NEUTRAL_COSINE = (0.45, 0.72)
 NEWS_NEUTRAL_PER_BODY_PAIR = 2
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”]?\s+(?=[\"'“]?[A-Z])")
 
 
 def devpack_fnc1_ids(devpack: Path) -> tuple[set[int], set[int]]:
@@ -83,12 +81,11 @@ def devpack_fnc1_ids(devpack: Path) -> tuple[set[int], set[int]]:
 
 
 def news_sentences(text: str) -> list[str]:
-    sentences = []
-    for paragraph in text.split("\n"):
-        for sentence in _SENTENCE_END.split(paragraph.strip()):
-            if 8 <= len(sentence.split()) <= 60:
-                sentences.append(sentence.strip())
-    return sentences
+    """The sentences the pipeline itself would split ``text`` into, of 8 to 60 words."""
+    from comparer.pipeline.claims import split_sentences
+
+    sentences = (text[start:end].strip() for start, end in split_sentences(text))
+    return [sentence for sentence in sentences if 8 <= len(sentence.split()) <= 60]
 
 
 def news_neutral_rows(data: Path, limit: int, seed: int, base: str, devpack: Path) -> list[dict]:
