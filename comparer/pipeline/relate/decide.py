@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 
 from comparer.pipeline.relate import frames, outcomes
+from comparer.relations_model.features import NEGATION_WORDS, tokens
 from comparer.relations_model.nli import PairReading
 
 CONTRADICT_MIN = 0.70
@@ -42,10 +43,11 @@ AGREE_MIN = 0.60
 NUMERIC_MISMATCH_SCORE = 0.9
 SAME_FIGURE_SCORE = 0.8
 _WORD = re.compile(r"\w+")
-_NEGATIVE = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|cannot|no-one|noone|"
-                       r"den(?:y|ies|ied|ial|ials)|dismiss(?:ed|es)|reject(?:ed|s)|refut(?:ed|es)|false|fake|hoax|"
-                       r"rubbish|untrue|debunk(?:ed|s)?|myth|baseless|unfounded|bogus|nonsense|fabricated|"
-                       r"retracted)\b|n[\'’]t\b", re.IGNORECASE)
+# Words of denial; negation words are ``features.NEGATION_WORDS``.
+DENIAL_WORDS = frozenset({"deny", "denies", "denied", "denial", "denials", "dismissed", "dismisses", "rejected",
+                          "rejects", "refuted", "refutes", "false", "fake", "hoax", "rubbish", "untrue", "debunk",
+                          "debunked", "debunks", "myth", "baseless", "unfounded", "bogus", "nonsense", "fabricated",
+                          "retracted"})
 
 
 @dataclass
@@ -62,7 +64,10 @@ def same_sentence(text_a: str, text_b: str) -> bool:
 
 def both_negative(text_a: str, text_b: str) -> bool:
     """Whether each sentence negates or denies something (a negation word, or a word of denial)."""
-    return bool(_NEGATIVE.search(text_a)) and bool(_NEGATIVE.search(text_b))
+    def negative(text: str) -> bool:
+        return any(word in NEGATION_WORDS or word in DENIAL_WORDS or word.endswith("n't") for word in tokens(text))
+
+    return negative(text_a) and negative(text_b)
 
 
 def judge(text_a: str, text_b: str, reading: PairReading | None,
