@@ -88,7 +88,8 @@ def predict(pairs: Sequence[tuple[str, str]], model=None, progress: bool = False
 
 
 def pair_readings(pairs: Sequence[tuple[str, str]], model=None, progress: bool = False,
-                  decide_at: tuple[float, float] | None = None) -> list[PairReading]:
+                  decide_at: tuple[float, float] | None = None,
+                  may_contradict: Sequence[bool] | None = None) -> list[PairReading]:
     """Both directions of every pair, batched.
 
     ``decide_at=(agree_min, contradict_min)``: read B→A only where it can still change a decision at
@@ -96,8 +97,10 @@ def pair_readings(pairs: Sequence[tuple[str, str]], model=None, progress: bool =
     both contradiction probabilities at ``contradict_min``, out of reach once A→B's is below
     ``2 * contradict_min - 1``. Most aligned pairs are neither, so this halves the model's work; a
     pair not read back gets B→A = A→B, which decides the same; stored with a relation decided by its
-    figures or fates, it says it was read one way (``as_details``). Without ``decide_at`` (the
-    evaluation's curves), every pair is read both ways.
+    figures or fates, it says it was read one way (``as_details``). ``may_contradict[i]`` False: the
+    caller cannot decide pair i a contradiction whatever the model reads (``decide.negates_the_other``),
+    so it is read back only for agreement. Without ``decide_at`` (the evaluation's curves), every pair
+    is read both ways.
     """
     if not pairs:
         return []
@@ -108,7 +111,8 @@ def pair_readings(pairs: Sequence[tuple[str, str]], model=None, progress: bool =
     else:
         agree_min, contradict_min = decide_at
         wanted = [i for i, f in enumerate(forward)
-                  if f[ENTAILMENT] >= agree_min or f[CONTRADICTION] >= 2 * contradict_min - 1]
+                  if f[ENTAILMENT] >= agree_min or (f[CONTRADICTION] >= 2 * contradict_min - 1
+                                                    and (may_contradict is None or may_contradict[i]))]
     backward = forward.copy()
     if wanted:
         backward[wanted] = predict([(pairs[i][1], pairs[i][0]) for i in wanted], model=model, progress=progress)

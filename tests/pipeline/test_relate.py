@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from comparer.pipeline.relate import align, frames
-from comparer.pipeline.relate.decide import judge
+from comparer.pipeline.relate.decide import judge, negated_words, negates_the_other
+from comparer.relations_model.features import stem
 from comparer.relations_model.nli import PairReading
 
 
@@ -141,6 +142,44 @@ def test_a_model_contradiction_between_two_negative_sentences_is_not_shown():
     assert one_sided.label == "contradict" and one_sided.reason == "model"
 
 
+def test_a_model_contradiction_is_shown_only_where_one_sentence_negates_what_the_other_says():
+    """ECB+ sentences the shipped model reads as contradictions (``bench/FINDINGS.md``, eighth session):
+    a negation beside the story's other details is not a contradiction of them."""
+    confident = _reading(contradiction=0.9)
+    negated = [
+        ("Gary Ross Will Not Direct 'Hunger Games' Sequel",
+         "Gary Ross in negotiations to direct 'The Hunger Games' sequel 'Catching Fire'"),
+        ("Results of Williams' blood-alcohol test have not been released.",
+         "The results from the test were released Wednesday and showed a level of 0."),
+        ("Apple denies it is shutting down Beats Music", "Apple Plans To Shut Down Beats Music"),
+    ]
+    for a, b in negated:
+        assert negates_the_other(a, b) and negates_the_other(b, a)
+        assert judge(a, b, confident).label == "contradict"
+    beside = [
+        ("No-one is believed to have been injured in the incident, which saw more than 50 firefighters tackle the "
+         "blaze.", "More than 50 firefighters tackled the blaze, which broke out on the roof of the supermarket at "
+         "about 2045 GMT."),
+        ('"Nobody has the right to violence and particularly violence that leads to murder," Prime Minister George '
+         'Papandreou told parliament.', "Prime Minister George Papandreou vowed Wednesday that those responsible for "
+         "the deaths would be found and brought to justice."),
+        ("Jackson released a statement through the team later Tuesday.",
+         "Jackson says he doesn't think charges will be filed."),
+    ]
+    for a, b in beside:
+        assert not negates_the_other(a, b)
+        assert judge(a, b, confident) is None
+    # Neither sentence negates: different details of one story, not a contradiction.
+    assert judge("Jones has 193 yards on the ground.", "Bush will finish the year with 404 yards rushing.",
+                 confident) is None
+
+
+def test_negated_words_skip_auxiliaries():
+    assert negated_words("The results have not been released by the police.") == {stem("released"), "by"}
+    assert stem("direct") in negated_words("Ross won't direct the sequel.")
+    assert negated_words("Ross will direct the sequel.") == set()
+
+
 def test_real_paraphrases_that_both_negate_are_not_read_as_contradictions():
     """ECB+ sentences (two reports of one church fire; two of one blood-alcohol test) through the real model."""
     from comparer.pipeline.relate import judge_texts
@@ -160,10 +199,13 @@ def test_real_paraphrases_that_both_negate_are_not_read_as_contradictions():
     assert verdict_conflict is not None and verdict_conflict.label == "contradict"
 
 
-def test_the_same_figure_agrees_unless_the_model_reads_a_contradiction():
+def test_the_same_figure_agrees_unless_the_model_reads_a_denial_of_it():
     a, b = "Ten people were killed in the blast.", "The blast killed 10 people, officials said."
     assert judge(a, b, _reading(ab=0.3, ba=0.3)).reason == "same_figure"
-    assert judge(a, b, _reading(contradiction=0.95)).label == "contradict"
+    # A model contradiction with nothing negated is the model's error: the figures agree.
+    assert judge(a, b, _reading(contradiction=0.95)).reason == "same_figure"
+    denied = judge(a, "Officials denied that the blast killed 10 people.", _reading(contradiction=0.95))
+    assert denied.label == "contradict" and denied.reason == "model"
     assert judge(a, b, None).label == "agree"       # figures are read without the model too
 
 
@@ -213,3 +255,8 @@ def test_reading_back_only_where_it_can_decide_gives_the_same_decisions_on_the_d
     for reading, whole in zip(lazy, full):
         if reading.both_ways:
             assert reading == whole
+    # Where no model contradiction can be shown (nothing negated), B→A is read for agreement only.
+    gated = nli.pair_readings(pairs, model=model, decide_at=(AGREE_MIN, CONTRADICT_MIN),
+                              may_contradict=[negates_the_other(*pair) for pair in pairs])
+    assert sum(r.both_ways for r in gated) < sum(r.both_ways for r in lazy)
+    assert [decision(p, r) for p, r in zip(pairs, gated)] == [decision(p, r) for p, r in zip(pairs, full)]

@@ -20,7 +20,7 @@ import numpy as np
 from comparer.models import Claim, ClaimRelation, Event
 from comparer.pipeline.relate import align, frames
 from comparer.pipeline.relate.decide import (AGREE_MIN, CONTRADICT_MIN, NUMERIC_MISMATCH_SCORE, SAME_FIGURE_SCORE,
-                                             Judgement, judge, same_sentence)
+                                             Judgement, judge, negates_the_other, same_sentence)
 
 __all__ = ["Judgement", "judge", "judge_across_languages", "judge_texts", "relate_event"]
 
@@ -158,7 +158,8 @@ def relate_event(event: Event, only_claim_ids: set[int] | None = None, progress:
     readings: list = [None] * len(texts)
     if model is not None:
         read = nli.pair_readings([texts[i] for i in unread], model=model, progress=progress,
-                                 decide_at=(AGREE_MIN, CONTRADICT_MIN))
+                                 decide_at=(AGREE_MIN, CONTRADICT_MIN),
+                                 may_contradict=[negates_the_other(*texts[i]) for i in unread])
         for i, reading in zip(unread, read):
             readings[i] = reading
     # Pairs the English NLI model cannot read are judged on their figures alone (``judge_across_languages``).
