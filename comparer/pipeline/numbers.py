@@ -19,7 +19,8 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "dozens": 24}
 _QUALIFIERS = ("more than", "over", "at least", "about", "around", "nearly", "almost", "up to", "fewer than",
                "less than", "some", "roughly", "approximately", "at most", "under", "just over", "just under")
-_QUALIFIER = r"(?:(?P<qualifier>" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+)?"
+_QUALIFIER = (r"(?:(?P<qualifier>" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS)
+              + r")\s+(?:an?\s+(?=dozen|hundred|thousand))?)?")   # "more than a dozen"
 _NUMBER = (r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
            + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")")
 _SCALE = r"(?:\s+(?P<scale>thousand|million|billion|mn|bn)\b)?"

@@ -65,6 +65,25 @@ def test_real_reports_with_conflicting_injury_counts_contradict():
                     "The riots in cities throughout the country has left at least 70 people injured") == "contradict"
 
 
+def test_a_count_of_one_sort_of_people_is_part_of_the_toll():
+    # ECB+ Athens bank fire: "two women and a man" are the "3 dead", not a second toll.
+    assert _verdict("The two women and a man were killed during demonstrations by tens of thousands who marched "
+                    "through Athens.", "Greek anti-austerity march erupts in violence, 3 dead") is None
+    assert _verdict("A fire-bomb attack on a bank in Greece killed at least three people Wednesday",
+                    "A petrol bomb hurled at an Athens branch of the Marfin Investment Bank killed two women and a man "
+                    "who were caught in the resulting inferno.") is None
+    assert _verdict("Five children were killed in the shelling.", "Three people were killed in the shelling.") \
+        == "contradict"   # a part larger than the whole
+
+
+def test_tolls_in_different_countries_are_different_frames():
+    # ECB+: a Chinese and an Iranian earthquake in one topic.
+    assert _verdict("On Saturday, more than a dozen people were killed by a quake in eastern China.",
+                    "Ten dead in southern Iran quake") is None
+    assert frames.figures("On Saturday, more than a dozen people were killed by a quake in eastern China.")[0].high \
+        is None   # "more than a dozen" is a lower bound
+
+
 def test_figures_without_a_stated_fate_are_no_frame():
     assert _verdict("The brigade has 3,000 soldiers.", "About 500 soldiers were killed.") is None
 

@@ -35,13 +35,16 @@ _PERIODS = (
 )
 _NATIONWIDE = re.compile(r"\b(?:nationwide|across the country|across ukraine|across russia)\b", re.I)
 _PLACE_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:in|over|near|on|across|outside)\s+(?:the\s+)?"
-                          r"(?P<place>capital|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+                          r"(?:(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+"
+                          r"|central\s+)?(?P<place>capital|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _CONJOINED = re.compile(rf"^\s*,?\s*(?:and|plus)\s+{numbers._QUALIFIER}{numbers._NUMBER}\s+(?P<mod>[a-z][\w-]*)"
                         r"(?:\s+ones)?\b", re.I)
 # Words that say what sort of the counted thing it is: "cruise missiles", "Shahed drones".
 _QUALIFIER_WORDS = {word for qualifier in numbers._QUALIFIERS for word in qualifier.split()}
-_NOT_SUBKIND = {"more", "than", "about", "around", "some", "the", "of", "and", "were", "had", "have", "other", "new",
-                "enemy", "combat", "military", "attack", "total", "all"}
+# Counted people who are part of a toll of people: "two women" among "3 dead".
+_PEOPLE_SORTS = {"children", "women", "men", "civilians"}
+_NOT_SUBKIND = {"a", "an", "more", "than", "about", "around", "some", "the", "of", "and", "were", "had", "have",
+                "other", "new", "enemy", "combat", "military", "attack", "total", "all"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,15 @@ class Figure:
         high_a = float("inf") if self.high is None else self.high
         high_b = float("inf") if other.high is None else other.high
         return not (high_a < other.low or high_b < self.low)
+
+    def conflicts(self, other: Figure) -> bool:
+        """The two figures cannot both be true. A figure of one sort against a figure of no stated sort
+        counts part of the whole ("two women" among "3 dead", "38 cruise missiles" among "45
+        missiles"): it conflicts only when the part is larger."""
+        if bool(self.subkind) == bool(other.subkind):
+            return not self.compatible(other)
+        part, whole = (self, other) if self.subkind else (other, self)
+        return whole.high is not None and part.low > whole.high
 
 
 def _exact_range(quantity: dict) -> tuple[float, float | None]:
@@ -126,6 +138,8 @@ def _figures(text: str) -> tuple[Figure, ...]:
         kind = quantity.get("kind") or quantity.get("unit")
         fate = numbers.WHAT_CLASS.get(quantity.get("what", ""), quantity.get("what", ""))
         side, subkind = _modifiers(quantity["text"])
+        noun = quantity["text"].split()[-1].lower()
+        subkind = subkind or (noun if kind == "people" and noun in _PEOPLE_SORTS else "")
         side = quantity.get("side") or side   # Russian / Ukrainian figures say whose in ``numbers``
         joined = previous is not None and re.fullmatch(r"\s*,?\s*(?:and|plus)\s+", text[previous_end:quantity["start"]])
         if joined:   # "launched 407 drones and 45 missiles": the fate reaches both counts
@@ -170,7 +184,7 @@ def compare(text_a: str, text_b: str) -> tuple[str, dict] | None:
         return any(figure.same_frame(other) and figure.compatible(other) for other in others)
 
     for a, b in pairs:
-        if not a.compatible(b) and not matched(a, figures_b) and not matched(b, figures_a):
+        if a.conflicts(b) and not matched(a, figures_b) and not matched(b, figures_a):
             return "contradict", {"a": _describe(a), "b": _describe(b)}
     same = next(((a, b) for a, b in pairs if a.value == b.value), None)
     if same is None:
