@@ -78,11 +78,6 @@ def _negating(word: str) -> bool:
     return word in NEGATION_WORDS or word in DENIAL_WORDS or word.endswith("n't")
 
 
-def both_negative(text_a: str, text_b: str) -> bool:
-    """Whether each sentence negates or denies something (a negation word, or a word of denial)."""
-    return any(map(_negating, tokens(text_a))) and any(map(_negating, tokens(text_b)))
-
-
 def negated_words(text: str) -> set[str]:
     """Stems of the ``NEGATED_SPAN`` words after each negation or denial, auxiliaries and articles
     skipped: what the sentence says did not happen ("has not been *released*", "will not *direct*")."""

@@ -7,7 +7,8 @@ week, since the start of the war). Two frames are the same when every part that 
 state agrees and the counted thing and its fate are stated on both sides; a part only one sentence
 states is no conflict ("17 injured" / "17 injured in the capital"). Figures joined by "and"
 inherit the fate of the first and add up: "at least 38 cruise missiles and six ballistic" gives
-38 cruise, 6 ballistic and 44 missiles in all.
+38 cruise, 6 ballistic and 44 missiles in all. A figure of one sort ("38 cruise missiles", "two
+women") against one of no stated sort counts part of the whole, so it conflicts only when larger.
 
 ``compare`` returns ``("contradict", details)`` when some figure of one sentence has no
 compatible figure in the other but a conflicting one in the same frame (3,435 against fewer than
